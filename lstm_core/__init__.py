@@ -1,0 +1,32 @@
+"""lstm_core: the numpy math behind the interactive LSTM course.
+
+Every number the notebooks show comes from here. This package imports only numpy; plotting and
+widgets live in ``lstm_core.plotting`` and ``lstm_core.widgets``, imported on demand.
+
+Modules: activations, params (LSTMParams, RNNParams and framework layouts), cell (one LSTM
+step, forward and backward), sequence (lstm_forward / lstm_backward), rnn (Elman and Jordan),
+output (projection and softmax), counting (count_params), gradcheck.
+"""
+
+from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
+from .cell import (GateValue, LSTMStep, LSTMStepGradients, cell_state_update, gate_value, hidden_state,
+                   lstm_step, lstm_step_backward)
+from .counting import count_params
+from .gradcheck import GradcheckResult, gradcheck, numerical_gradient
+from .output import project, project_backward, softmax
+from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RNNGradients, RNNParams
+from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
+from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "sigmoid", "dsigmoid", "tanh", "dtanh", "relu", "drelu",
+    "GATES", "GATE_NAMES", "GateParams", "LSTMParams", "LSTMGradients", "RNNParams", "RNNGradients",
+    "GateValue", "gate_value", "cell_state_update", "hidden_state",
+    "LSTMStep", "LSTMStepGradients", "lstm_step", "lstm_step_backward",
+    "LSTMTrace", "LSTMSequenceGradients", "lstm_forward", "lstm_backward",
+    "RNN", "RNNTrace", "rnn_step", "rnn_forward", "rnn_backward", "jordan_forward",
+    "project", "project_backward", "softmax",
+    "count_params", "gradcheck", "numerical_gradient", "GradcheckResult",
+]

@@ -1,0 +1,107 @@
+"""What every explorer must do: build, survive every slider at both ends, and never warn.
+
+Explorers are found automatically: every subclass of ``Explorer`` defined in a module of
+``lstm_core.widgets`` that can be built with no arguments.
+"""
+
+import importlib
+import pkgutil
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+
+import lstm_core.widgets as W
+from lstm_core.widgets import Explorer
+
+
+def all_explorers():
+    for mod in pkgutil.iter_modules(W.__path__):
+        importlib.import_module(f"lstm_core.widgets.{mod.name}")
+    found, todo = [], list(Explorer.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.__module__.startswith("lstm_core.widgets"):
+            found.append(cls)
+    return sorted(found, key=lambda c: c.__name__)
+
+
+EXPLORERS = all_explorers()
+VALUE_CONTROLS = (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widgets.ToggleButtons,
+                  widgets.Checkbox, widgets.RadioButtons, widgets.SelectionSlider)
+
+
+def value_controls(ex):
+    """Every control with a value, including those nested in boxes."""
+    out, todo = [], list(ex.controls)
+    while todo:
+        c = todo.pop(0)
+        if isinstance(c, widgets.Box):
+            todo += list(c.children)
+        elif isinstance(c, VALUE_CONTROLS):
+            out.append(c)
+    return out
+
+
+def ends(control):
+    if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
+        return [control.min, control.max, control.min]
+    if isinstance(control, widgets.Checkbox):
+        return [True, False]
+    options = list(control.options)
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    return values + values[:1]
+
+
+def test_some_explorers_exist():
+    assert any(c.__name__ == "ActivationExplorer" for c in EXPLORERS)
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_every_control_to_both_ends_without_warnings(cls):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise", under="ignore"):
+            ex = cls()
+            ex.widget  # the layout builds
+            controls = value_controls(ex)
+            assert controls, f"{cls.__name__} has no controls"
+            for control in controls:
+                for value in ends(control):
+                    control.value = value
+                    assert ex.status.value == "", f"{cls.__name__}: {control.description}={value}: {ex.status.value}"
+                    text = ex.readout_text
+                    assert "nan" not in text.lower() and "inf" not in text.lower().replace("info", "")
+            for button in [c for c in ex.controls if isinstance(c, widgets.Button)]:
+                button.click()
+                assert ex.status.value == ""
+            ex.fig.canvas.draw()  # every artist renders with the final values
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_figures_are_titled_and_labelled(cls):
+    ex = cls()
+    for ax in ex.fig.axes:
+        if not ax.axison:
+            continue
+        assert ax.get_title(), f"{cls.__name__}: an axes has no title"
+        assert ax.get_xlabel() or ax.get_ylabel(), f"{cls.__name__}: axes {ax.get_title()!r} has no labels"
+
+
+def test_an_error_in_update_is_shown_not_raised():
+    class Broken(Explorer):
+        def build(self):
+            self.s = widgets.FloatSlider(value=0, min=0, max=1)
+            self.controls = [self.s]
+
+        def update(self):
+            if self.s.value > 0.5:
+                raise ValueError("x must be small")
+
+    ex = Broken()
+    ex.s.value = 0.9
+    assert "x must be small" in ex.status.value
+    ex.s.value = 0.1
+    assert ex.status.value == ""

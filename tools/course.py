@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Set up the course's environment and run it: the work behind `make lab` and `make test`.
+
+    python3 tools/course.py lab     # set up .venv if needed, open the course in JupyterLab
+    python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
+    python3 tools/course.py setup   # only set up .venv
+
+Needs nothing but Python >= 3.10 (3.11 is what the course is tested with) and the network to
+PyPI the first time. The environment is `.venv/` in the project folder; a stamp file there
+remembers which pyproject.toml and constraints.txt it was built from, so a second run with
+nothing changed skips pip entirely. Works the same on Linux, macOS and Windows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+STAMP = VENV / ".course-stamp"
+FIRST_NOTEBOOK = "00-start-here.ipynb"
+EXTRAS = "course,test"
+
+
+def say(msg: str) -> None:
+    print(f"[course] {msg}", flush=True)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def venv_env() -> dict:
+    """The environment for commands run inside .venv (its scripts first on PATH)."""
+    env = dict(os.environ)
+    bindir = str(venv_python().parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.pop("PYTHONHOME", None)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def fingerprint() -> str:
+    h = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        h.update((ROOT / name).read_bytes())
+    h.update(sys.version.split()[0].encode())
+    return h.hexdigest()
+
+
+def run(cmd, **kw) -> None:
+    say("$ " + " ".join(str(c) for c in cmd))
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=venv_env(), **kw)
+
+
+def setup() -> Path:
+    """Create .venv if missing and install the course into it if anything changed."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}")
+    py = venv_python()
+    if not py.exists():
+        say(f"creating the virtual environment {VENV.relative_to(ROOT)}/")
+        venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+    want = fingerprint()
+    if STAMP.exists() and STAMP.read_text().strip() == want:
+        say("environment up to date (.venv)")
+        return py
+    say("installing the course and its dependencies (first time: a minute or two)")
+    run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+         "-c", "constraints.txt", "-e", f".[{EXTRAS}]"])
+    quiet_jupyterlab()
+    STAMP.write_text(want + "\n")
+    say("environment ready")
+    return py
+
+
+def quiet_jupyterlab() -> None:
+    """Turn off the first-start 'get notified about news?' toast and update checks."""
+    settings = VENV / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    overrides = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
+    (settings / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
+
+
+def free_port(start: int = 8888) -> int:
+    for port in range(start, start + 100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("[course] no free port between 8888 and 8987")
+
+
+def lab_command(py: Path, port: int, token: str, browser: bool, extra=()) -> list:
+    cmd = [py, "-m", "jupyter", "lab",
+           "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+           f"--IdentityProvider.token={token}",
+           f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+           f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
+    if not browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI run as root; JupyterLab refuses otherwise
+    return cmd + list(extra)
+
+
+def lab(args) -> int:
+    py = setup()
+    port = args.port or free_port()
+    token = args.token or secrets.token_hex(16)
+    url = f"http://127.0.0.1:{port}/lab/tree/{FIRST_NOTEBOOK}?token={token}"
+    say("starting JupyterLab on 127.0.0.1 only; open this address (Ctrl+C stops it):")
+    print(f"\n    {url}\n", flush=True)
+    cmd = lab_command(py, port, token, browser=not args.no_browser)
+    try:
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def test(args) -> int:
+    py = setup()
+    env = venv_env()
+    env.setdefault("MPLBACKEND", "Agg")
+    cmd = [py, "-m", "pytest", "tests", "notebooks", "--nbval-lax", "-q", *args.pytest_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="create or update .venv only")
+    p_lab = sub.add_parser("lab", help="set up, then open the course in JupyterLab")
+    p_lab.add_argument("--port", type=int, default=0, help="port (default: first free from 8888)")
+    p_lab.add_argument("--token", default="", help="access token (default: a random one)")
+    p_lab.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_test = sub.add_parser("test", help="set up, then run pytest over tests/ and nbval over notebooks/")
+    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    args = parser.parse_args(argv)
+    if args.command == "setup":
+        setup()
+        return 0
+    return {"lab": lab, "test": test}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,6 +10,7 @@ line instead of raised.
 
 from __future__ import annotations
 
+import contextlib
 import html
 
 import ipywidgets as widgets
@@ -36,6 +37,7 @@ class Explorer:
     title = ""
 
     def __init__(self):
+        self._held = False
         self.controls: list = []
         self.fig = None
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
@@ -56,7 +58,19 @@ class Explorer:
         raise NotImplementedError
 
     # --- machinery ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def hold(self):
+        """Set several controls at once (a preset) with one update at the end."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+        self._on_change()
+
     def _on_change(self, change=None):
+        if self._held:
+            return
         try:
             self.update()
             self.status.value = ""

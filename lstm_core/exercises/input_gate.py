@@ -1,0 +1,3 @@
+"""Exercises of notebook 04."""
+
+from . import Exercise, register  # noqa: F401

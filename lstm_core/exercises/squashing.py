@@ -1,0 +1,3 @@
+"""Exercises of notebook 02."""
+
+from . import Exercise, register  # noqa: F401

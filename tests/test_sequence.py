@@ -1,0 +1,103 @@
+"""lstm_forward / lstm_backward: against the plain reference, against stepping lstm_step, and
+every gradient against central finite differences (float64, relative error < 1e-6)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import lstm_core as L
+from reference import lstm_sequence, random_gates
+
+SIZES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 5, 2, 3), (1, 6, 3, 2)]  # (B, T, D, H)
+
+
+def test_forward_matches_the_plain_reference(rng):
+    B, T, D, H = 3, 6, 4, 5
+    Wx, Wh, b = random_gates(rng, D, H)
+    p = L.LSTMParams.from_gates(W_x=Wx, W_h=Wh, b=b)
+    xs, h0, c0 = rng.normal(size=(B, T, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    tr = L.lstm_forward(p, xs, h0, c0)
+    ref = lstm_sequence(Wx, Wh, b, xs, h0, c0)
+    for k in "figoch":
+        np.testing.assert_allclose(getattr(tr, k), ref[k], rtol=1e-12, atol=1e-14)
+        assert getattr(tr, k).shape == (B, T, H)
+    np.testing.assert_array_equal(tr.h_last, tr.h[:, -1])
+    np.testing.assert_array_equal(tr.c_last, tr.c[:, -1])
+
+
+def test_forward_equals_stepping_the_cell(rng):
+    p = L.LSTMParams.init(3, 4, seed=2)
+    xs = rng.normal(size=(2, 5, 3))
+    tr = L.lstm_forward(p, xs)
+    h = c = np.zeros((2, 4))
+    for t in range(5):
+        s = L.lstm_step(p, xs[:, t], h, c)
+        np.testing.assert_allclose(tr.h[:, t], s.h, rtol=1e-14, atol=1e-16)
+        h, c = s.h, s.c
+
+
+@pytest.mark.parametrize("B,T,D,H", SIZES)
+def test_every_gradient_matches_finite_differences(rng, B, T, D, H):
+    p = L.LSTMParams.init(D, H, seed=T)
+    p.bias[:] = rng.normal(scale=0.5, size=4 * H)
+    xs, h0, c0 = rng.normal(size=(B, T, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    dh, dc = rng.normal(size=(B, T, H)), rng.normal(size=(B, H))
+
+    def loss(params=p, xs=xs, h0=h0, c0=c0):
+        tr = L.lstm_forward(params, xs, h0, c0)
+        return float(np.sum(tr.h * dh) + np.sum(tr.c_last * dc))
+
+    g = L.lstm_backward(L.lstm_forward(p, xs, h0, c0), dh, dc)
+    checks = {
+        "xs": L.gradcheck(lambda v: loss(xs=v), xs, g.xs),
+        "h0": L.gradcheck(lambda v: loss(h0=v), h0, g.h0),
+        "c0": L.gradcheck(lambda v: loss(c0=v), c0, g.c0),
+    }
+    for name in ("weight_x", "weight_h", "bias"):
+        def f(v, name=name):
+            arrays = p.arrays()
+            arrays[name] = v
+            return loss(params=L.LSTMParams(**arrays))
+        checks[name] = L.gradcheck(f, getattr(p, name), getattr(g.params, name))
+    for name, res in checks.items():
+        assert res.rel_error < 1e-6, f"{name}: {res}"
+
+
+def test_backward_without_dc_last_and_loss_on_last_step_only(rng):
+    p = L.LSTMParams.init(2, 3, seed=4)
+    xs = rng.normal(size=(1, 4, 2))
+    dh = np.zeros((1, 4, 3))
+    dh[:, -1] = 1.0
+    g = L.lstm_backward(L.lstm_forward(p, xs), dh)
+    res = L.gradcheck(lambda v: float(L.lstm_forward(p, v).h_last.sum()), xs, g.xs)
+    assert res.rel_error < 1e-6
+
+
+def test_float32_sequences(rng):
+    p = L.LSTMParams.init(3, 4, seed=1)
+    xs = rng.normal(size=(2, 5, 3))
+    tr64 = L.lstm_forward(p, xs)
+    tr32 = L.lstm_forward(p.astype(np.float32), xs.astype(np.float32))
+    assert tr32.h.dtype == np.float32
+    np.testing.assert_allclose(tr32.h, tr64.h, atol=1e-5)
+    g32 = L.lstm_backward(tr32, np.ones((2, 5, 4), np.float32))
+    g64 = L.lstm_backward(tr64, np.ones((2, 5, 4)))
+    assert g32.params.weight_h.dtype == np.float32
+    np.testing.assert_allclose(g32.params.weight_h, g64.params.weight_h, atol=1e-4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(B=st.integers(1, 3), T=st.integers(1, 6), D=st.integers(1, 4), H=st.integers(1, 4),
+       seed=st.integers(0, 10 ** 6))
+def test_shapes_and_bounds(B, T, D, H, seed):
+    rng = np.random.default_rng(seed)
+    p = L.LSTMParams.init(D, H, seed=seed)
+    tr = L.lstm_forward(p, rng.normal(scale=3, size=(B, T, D)))
+    for k in "fio":
+        v = getattr(tr, k)
+        assert v.shape == (B, T, H) and ((v >= 0) & (v <= 1)).all()
+    assert (np.abs(tr.h) < 1).all()
+    g = L.lstm_backward(tr, rng.normal(size=(B, T, H)))
+    assert g.xs.shape == (B, T, D) and g.h0.shape == (B, H) and g.c0.shape == (B, H)
+    assert g.params.weight_x.shape == p.weight_x.shape

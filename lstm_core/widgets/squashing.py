@@ -1,0 +1,143 @@
+"""SaturationExplorer: what a saturated squashing function does to a gradient passing through it.
+
+A chain of n layers, each one a sigmoid (or a tanh) whose input sits at the same operating point
+x. Going backwards, every layer multiplies the gradient by its slope there, so what survives n
+layers is slope(x) ** n:
+
+    sigmoid: (sigmoid'(x)) ** n <= 0.25 ** n      tanh: (tanh'(x)) ** n <= 1
+    relu:    1 for x > 0, and 0 (the gradient is cut) for x <= 0
+
+The left panel marks the operating point on both slope curves; the right panel shows, on a log
+axis, the gradient left after 0, 1, ..., n layers.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+from .. import activations as act
+from ..plotting import FUNCTION_STYLE, OKABE_ITO, new_figure, style_axes
+from ._base import Explorer, float_slider
+
+N_MAX = 30
+X_RANGE = (-6.0, 6.0)
+SLOPES = {"sigmoid": act.dsigmoid, "tanh": act.dtanh}
+
+
+def freeze_layout(fig):
+    """Lay the figure out once and keep that layout. Re-running constrained layout at every draw
+    costs about as much as the draw itself, and nothing in these figures changes size later."""
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+
+
+def _fmt(v: float) -> str:
+    """A positive number in words-friendly form: 0.0625, 3.1e-07."""
+    return f"{v:.4f}" if v >= 1e-3 else f"{v:.1e}"
+
+
+class SaturationExplorer(Explorer):
+    """Sliders for the operating point x and the depth n; presets for the telling cases.
+
+    Readout: the slope of one layer and the gradient that survives n layers, for sigmoid and tanh
+    (and what a ReLU would do at the same x).
+    """
+
+    title = "Saturation: how much gradient survives a chain of n squashing layers"
+
+    def __init__(self, x=2.0, n=10):
+        self._x0, self._n0 = float(x), int(n)
+        super().__init__()
+
+    def build(self):
+        lo, hi = X_RANGE
+        self.x_slider = float_slider("operating point x", self._x0, lo, hi, step=0.05)
+        self.n_slider = widgets.IntSlider(value=self._n0, min=1, max=N_MAX, step=1, description="layers n",
+                                          continuous_update=True, style={"description_width": "initial"},
+                                          layout=widgets.Layout(width="320px"))
+        self.presets = {
+            "best case: x = 0": (0.0, 10),
+            "saturated: x = 3": (3.0, 10),
+            "deep: x = 1, n = 30": (1.0, 30),
+        }
+        self.buttons = []
+        for label in self.presets:
+            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+            b.on_click(lambda _b, label=label: self.apply_preset(label))
+            self.buttons.append(b)
+        self.controls = [self.x_slider, self.n_slider, *self.buttons]
+
+        self.fig, (ax_d, ax_g) = new_figure(8.5, 3.4, ncols=2, gridspec_kw={"width_ratios": [1, 1.3]})
+        grid = np.linspace(lo, hi, 401)
+        self.d_markers, self.g_lines, self.g_ends = {}, {}, {}
+        for name, dfn in SLOPES.items():
+            style = FUNCTION_STYLE[name]
+            ax_d.plot(grid, dfn(grid), label=f"{name}'(x)", **style)
+            self.d_markers[name], = ax_d.plot([], [], "o", color=style["color"], markersize=8,
+                                              markeredgecolor="black")
+            marker = "o" if name == "sigmoid" else "s"
+            self.g_lines[name], = ax_g.plot([], [], marker=marker, markersize=3.5, label=f"{name} layers", **style)
+            self.g_ends[name], = ax_g.plot([], [], marker, color=style["color"], markersize=8,
+                                           markeredgecolor="black")
+        relu = FUNCTION_STYLE["relu"]
+        self.relu_line, = ax_g.plot([], [], label="relu layers (x > 0)", **relu)
+        ax_d.axhline(0.25, color="grey", linewidth=0.8, linestyle=":")
+        ax_d.axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
+        ax_d.set_ylim(-0.05, 1.12)
+        ax_d.set_xlim(lo, hi)
+        self.vline = ax_d.axvline(self._x0, color="grey", linewidth=0.8)
+        ax_d.legend(loc="upper right", fontsize=8)
+        style_axes(ax_d, "Slope of one layer at x", "operating point x", "slope")
+
+        ax_g.set_yscale("log")
+        ax_g.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
+        ax_g.yaxis.set_minor_locator(NullLocator())
+        ax_g.axhline(1.0, color=OKABE_ITO["grey"], linewidth=0.8, linestyle=":")
+        ax_g.legend(loc="lower left", fontsize=8)
+        ax_g.xaxis.set_major_locator(MaxNLocator(integer=True))
+        style_axes(ax_g, "Gradient left after k layers", "layers passed k", "gradient (log scale)")
+        self.ax_d, self.ax_g = ax_d, ax_g
+        ax_g.set_ylim(1e-140, 3.0)           # reserve room for the widest tick labels, then fix the layout
+        freeze_layout(self.fig)
+
+    def apply_preset(self, label):
+        x, n = self.presets[label]
+        with self.hold():
+            self.x_slider.value = x
+            self.n_slider.value = n
+
+    def update(self):
+        x = float(self.x_slider.value)
+        n = int(self.n_slider.value)
+        k = np.arange(n + 1)
+        lines = [f"x = {x:+.2f}, n = {n} layers. Going backwards, each layer multiplies the gradient by its slope at x."]
+        lowest = 1.0
+        for name, dfn in SLOPES.items():
+            slope = float(dfn(x))
+            kept = slope ** k                     # gradient left after 0..n layers
+            self.d_markers[name].set_data([x], [slope])
+            self.g_lines[name].set_data(k, kept)
+            self.g_ends[name].set_data([n], [kept[-1]])
+            lowest = min(lowest, float(kept[-1]))
+            lines.append(f"{name}: one layer keeps {_fmt(slope)} of the gradient; after {n} layers "
+                         f"{_fmt(float(kept[-1]))} is left (divided by {1 / kept[-1]:.3g}).")
+        relu_slope = float(act.drelu(x))
+        if relu_slope > 0:
+            self.relu_line.set_data([0, n], [1.0, 1.0])
+            self.relu_line.set_visible(True)
+            lines.append(f"relu: its slope is 1 for x > 0, so after {n} layers all of the gradient is left.")
+        else:
+            self.relu_line.set_data([], [])
+            self.relu_line.set_visible(False)
+            lines.append("relu: its slope is 0 for x <= 0, so no gradient at all gets through (not drawn on the log axis).")
+        top_s = 0.25 ** n
+        lines.append(f"Even at the best point, x = 0, sigmoid layers leave 0.25^{n} = {_fmt(top_s)}; "
+                     + ("here both curves are near their best." if abs(x) < 0.5 else
+                        "away from 0 the functions are flat (saturated) and the gradient fades faster."))
+        bottom = 10.0 ** (np.floor(np.log10(lowest)) - 0.5)
+        self.ax_g.set_ylim(bottom, 3.0)
+        self.ax_g.set_xlim(-0.3, n + 0.3)
+        self.vline.set_xdata([x, x])
+        self.set_readout(lines)

@@ -55,3 +55,15 @@ def style_axes(ax, title, xlabel, ylabel):
     ax.set_ylabel(ylabel)
     ax.grid(True, alpha=0.3)
     return ax
+
+
+def freeze_layout(fig):
+    """Lay the figure out once, then switch the layout engine off.
+
+    Explorers move data, not axes, so the constrained layout need not run again on every slider
+    move, where it would cost about as much as the drawing itself. ``Explorer`` calls this after
+    its first update."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")

@@ -4,14 +4,31 @@
 Each explorer is a class built on ``Explorer``: sliders and presets in, readouts and plot
 artists updated in place out. A notebook shows one in one line::
 
-    from lstm_core.widgets import ActivationExplorer
-    ActivationExplorer()
+    from lstm_core.widgets import ForgetGateExplorer
+    ForgetGateExplorer()
 
 Run ``%matplotlib widget`` first (ipympl) for plots that update in place; with any other
 backend the figure is redrawn as an image, which works but is slower.
+
+One module per topic, in course order: activations (00, 02), recurrence (01), squashing (02),
+forget_gate (03), input_gate (04), cell_state (05), output_gate (06), whole_cell (07),
+layouts (08).
 """
 
-from ._base import Explorer, float_slider
+from ._base import Explorer, float_slider, int_slider
 from .activations import ActivationExplorer
+from .cell_state import CellStateExplorer, SentenceMemoryExplorer
+from .forget_gate import ForgetGateExplorer
+from .input_gate import InputGateExplorer
+from .layouts import LayoutExplorer, ParamCountExplorer
+from .output_gate import OutputGateExplorer
+from .recurrence import UnrollExplorer
+from .squashing import SaturationExplorer
+from .whole_cell import SequenceExplorer, WholeCellExplorer
 
-__all__ = ["Explorer", "float_slider", "ActivationExplorer"]
+__all__ = [
+    "Explorer", "float_slider", "int_slider", "ActivationExplorer", "UnrollExplorer",
+    "SaturationExplorer", "ForgetGateExplorer", "InputGateExplorer", "CellStateExplorer",
+    "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
+    "LayoutExplorer", "ParamCountExplorer",
+]

@@ -16,6 +16,9 @@ import html
 import ipywidgets as widgets
 from IPython.display import display
 
+from ..plotting import freeze_layout
+from ._blit import Blitter
+
 
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
                  width="320px"):
@@ -27,14 +30,26 @@ def float_slider(description, value, min, max, step=0.01, readout_format=".2f", 
     )
 
 
+def int_slider(description, value, min, max, step=1, width="320px"):
+    """An IntSlider with the course's defaults (live updates, a readable label)."""
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+                             continuous_update=True, style={"description_width": "initial"},
+                             layout=widgets.Layout(width=width))
+
+
 def _is_widget_canvas(canvas) -> bool:
     return isinstance(canvas, widgets.DOMWidget)
 
 
 class Explorer:
-    """Base class: sliders and presets in, readouts and plot artists updated in place out."""
+    """Base class: sliders and presets in, readouts and plot artists updated in place out.
+
+    blit: redraw only the data artists on each update (see ``_blit.py``). None (the default)
+    blits on ipympl canvases only; True forces it (benchmarks, tests); False never.
+    """
 
     title = ""
+    blit = None
 
     def __init__(self):
         self._held = False
@@ -49,6 +64,13 @@ class Explorer:
         self._figure_out = None
         self._widget = None
         self.update()
+        self._blitter = None
+        if self.fig is not None:
+            freeze_layout(self.fig)
+            use = _is_widget_canvas(self.fig.canvas) if self.blit is None else self.blit
+            if use and getattr(self.fig.canvas, "supports_blit", False):
+                self._blitter = Blitter(self.fig)
+                self._blitter.redraw()
 
     # --- to implement -------------------------------------------------------------------------
     def build(self):
@@ -92,7 +114,9 @@ class Explorer:
     def redraw(self):
         if self.fig is None:
             return
-        if _is_widget_canvas(self.fig.canvas):
+        if self._blitter is not None:
+            self._blitter.redraw()
+        elif _is_widget_canvas(self.fig.canvas):
             self.fig.canvas.draw_idle()
         elif self._figure_out is not None:
             with self._figure_out:

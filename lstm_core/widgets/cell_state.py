@@ -18,14 +18,6 @@ from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from ._base import Explorer, float_slider
 
 
-def _freeze_layout(fig):
-    """Lay the figure out once (constrained layout) and keep that layout: the artists move but
-    the axes do not, and re-running the layout on every slider move would double the draw time."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
 
 def _key(ax, entries, x0, y0, dy=0.085):
     """A legend drawn once from plain artists, in axes coordinates, one entry a row from (x0, y0)
@@ -136,7 +128,6 @@ class CellStateExplorer(Explorer):
         ax_g.set_xlim(-0.6, 1.6)
         style_axes(ax_g, "Gates: how much", "", "share let through")
         self.ax, self.ax_g = ax, ax_g
-        _freeze_layout(self.fig)
 
     def control_box(self):
         return widgets.VBox([widgets.HBox(self.sliders[:2]), widgets.HBox(self.sliders[2:]),
@@ -252,7 +243,6 @@ class SentenceMemoryExplorer(Explorer):
         _key(ax, [(dict(st["c"], markevery=[1]), "memory c_t"), (dict(st["f"], markevery=[1]), "forget gate f_t"),
                   (dict(st["i"], markevery=[1]), "input gate i_t")], x0=0.02, y0=0.27, dy=0.09)
         self.ax = ax
-        _freeze_layout(self.fig)
 
     def values(self):
         """(f, i, g, c) per token."""

@@ -81,12 +81,6 @@ class LabelledBars:
         return np.array([b.get_height() for b in self.bars])
 
 
-def freeze_layout(fig):
-    """Lay the figure out once, then switch the layout engine off: the axes never change size,
-    and re-running the constrained layout on every slider move would double the drawing time."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-
 
 def unit_axis(ax, n=UNITS):
     ax.set_xticks(range(n))
@@ -152,7 +146,6 @@ class ForgetGateExplorer(Explorer):
         ax_c.legend(loc="lower left", fontsize=8)
         style_axes(ax_c, "Memory before and after the gate", "cell-state unit", "cell-state value")
         self.ax_f, self.ax_c = ax_f, ax_c
-        freeze_layout(self.fig)
 
     def control_box(self):
         row = lambda items: widgets.HBox(items)  # noqa: E731

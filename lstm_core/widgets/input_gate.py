@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
 from ._base import Explorer, float_slider
-from .forget_gate import (SOURCE_H, SOURCE_X, UNITS, LabelledBars, fmt, freeze_layout, preset_button,
+from .forget_gate import (SOURCE_H, SOURCE_X, UNITS, LabelledBars, fmt, preset_button,
                           unit_axis, values_of, vector_sliders)
 
 # Sources 000/003: a 3 x 6 matrix with rows of 1s, 2s and 3s, and b_i = [1, 1, 1].
@@ -81,7 +81,6 @@ class InputGateExplorer(Explorer):
         style_axes(ax_g, r"How much ($i_t$) and what ($\tilde C_t$)", "cell-state unit", "gate share / candidate")
         style_axes(ax_w, r"Written to the cell: $i_t * \tilde C_t$", "cell-state unit", "added to c")
         self.ax_g, self.ax_w = ax_g, ax_w
-        freeze_layout(self.fig)
 
     def control_box(self):
         row = widgets.HBox

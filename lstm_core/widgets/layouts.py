@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..counting import GATES_PER_CELL, count_params
 from ..params import KERAS_GATE_ORDER, TORCH_GATE_ORDER, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer
+from ._base import Explorer, int_slider
 
 TEACH_ORDER = ("f", "i", "g", "o")
 LAYOUTS = (
@@ -35,13 +35,6 @@ MAX_BLOCKS = 16   # PyTorch: 4 arrays x 4 gates
 MAX_ARRAYS = 12   # lstm_core per gate: 4 gates x (W_x, W_h, b)
 
 
-def int_slider(description, value, min, max, step=1, width="320px"):
-    """An IntSlider with the course's defaults (live updates, a readable label)."""
-    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
-                             continuous_update=True, style={"description_width": "initial"},
-                             layout=widgets.Layout(width=width))
-
-
 def _span(start, stop):
     """'rows 2-3' style range text (inclusive, counting from 0)."""
     return f"{start}" if stop - start == 1 else f"{start}-{stop - 1}"
@@ -55,6 +48,10 @@ class LayoutExplorer(Explorer):
     the readout names. Every shape is read off arrays lstm_core builds (``LSTMParams.init``,
     ``gate``, ``concatenated``, ``to_torch``, ``to_keras``).
     """
+
+    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
+    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
+    blit = False
 
     title = "Where each gate's weights live: one LSTM layer in five layouts"
 
@@ -294,6 +291,10 @@ class ParamCountExplorer(Explorer):
     conventions differ. The readout writes the formula of every layer with the numbers in.
     """
 
+    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
+    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
+    blit = False
+
     title = "Counting parameters: one bias per gate, or two"
 
     def __init__(self, input_size=128, hidden_size=64, layers=1, cell="lstm"):
@@ -301,10 +302,6 @@ class ParamCountExplorer(Explorer):
             raise ValueError(f"cell must be one of {list(GATES_PER_CELL)}; got {cell!r}")
         self._init = (int(input_size), int(hidden_size), int(layers), cell)
         super().__init__()
-        # Lay the figure out once and keep it: the constrained-layout solver would otherwise run
-        # on every redraw and double its cost, while only the bars and numbers change.
-        self.fig.get_layout_engine().execute(self.fig)
-        self.fig.set_layout_engine("none")
 
     def build(self):
         d, h, n, cell = self._init

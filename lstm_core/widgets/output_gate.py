@@ -33,12 +33,6 @@ C_RANGE = (-4.0, 4.0)
 Z_RANGE = (-8.0, 8.0)
 
 
-def freeze_layout(fig):
-    """Lay the figure out once and keep that layout. Re-running constrained layout at every draw
-    costs about as much as the draw itself, and nothing in these figures changes size later."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-
 
 def _gate_word(o: float) -> str:
     """The gate's opening in words."""
@@ -112,7 +106,6 @@ class OutputGateExplorer(Explorer):
         ax_p.set_ylim(0, 1.15)
         style_axes(ax_p, "Prediction from h", "softmax classes | sigmoid yes/no", "probability")
         self.ax_h, self.ax_p = ax_h, ax_p
-        freeze_layout(self.fig)
 
     def control_box(self):
         return widgets.VBox([widgets.HBox([widgets.VBox(self.c_sliders), widgets.VBox(self.z_sliders)]),

@@ -131,10 +131,6 @@ class UnrollExplorer(Explorer):
         self.fig.legend(handles=[*self.h_lines, self.prev_marks], loc="outside lower center", ncols=H + 1,
                         fontsize=8, handlelength=3)
         self.ax_x, self.ax_h, self.ax_b = ax_x, ax_h, ax_b
-        # Lay the figure out once and freeze it: the constrained layout would otherwise be
-        # recomputed on every draw, which costs more than drawing the data does.
-        self.fig.get_layout_engine().execute(self.fig)
-        self.fig.set_layout_engine("none")
 
     def apply_preset(self, scale):
         with self.hold():

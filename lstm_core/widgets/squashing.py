@@ -26,12 +26,6 @@ X_RANGE = (-6.0, 6.0)
 SLOPES = {"sigmoid": act.dsigmoid, "tanh": act.dtanh}
 
 
-def freeze_layout(fig):
-    """Lay the figure out once and keep that layout. Re-running constrained layout at every draw
-    costs about as much as the draw itself, and nothing in these figures changes size later."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-
 
 def _fmt(v: float) -> str:
     """A positive number in words-friendly form: 0.0625, 3.1e-07."""
@@ -44,6 +38,10 @@ class SaturationExplorer(Explorer):
     Readout: the slope of one layer and the gradient that survives n layers, for sigmoid and tanh
     (and what a ReLU would do at the same x).
     """
+
+    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
+    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
+    blit = False
 
     title = "Saturation: how much gradient survives a chain of n squashing layers"
 
@@ -100,7 +98,6 @@ class SaturationExplorer(Explorer):
         style_axes(ax_g, "Gradient left after k layers", "layers passed k", "gradient (log scale)")
         self.ax_d, self.ax_g = ax_d, ax_g
         ax_g.set_ylim(1e-140, 3.0)           # reserve room for the widest tick labels, then fix the layout
-        freeze_layout(self.fig)
 
     def apply_preset(self, label):
         x, n = self.presets[label]

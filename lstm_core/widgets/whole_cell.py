@@ -88,6 +88,11 @@ class WholeCellExplorer(Explorer):
     everything. The numbers come from ``lstm_core.lstm_step``.
     """
 
+    # Nearly every artist of the diagram changes on each update (values, fills, widths), so
+    # blitting would redraw almost everything on top of a restored background: a plain redraw
+    # is faster here (benchmarks/bench_widgets.py).
+    blit = False
+
     title = "The whole cell: one unit, every number on the drawing"
 
     def build(self):
@@ -282,9 +287,6 @@ class SequenceExplorer(Explorer):
         style_axes(ax_b, "Gates at step t", "gate (f forget, i input, C~ candidate, o output)",
                                      "gate value")
         self.ax_l, self.ax_b = ax_l, ax_b
-        # Lay out once (the ticks and labels never change); redraws then skip the layout engine.
-        self.fig.draw_without_rendering()
-        self.fig.set_layout_engine("none")
 
     def control_box(self):
         return widgets.HBox([self.play, self.t_slider])

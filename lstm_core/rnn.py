@@ -103,9 +103,9 @@ def rnn_forward(params: RNNParams, xs, h0=None) -> RNNTrace:
     h = check_state("h0", h0, B, H, dt)
     h0 = h
     x_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))
-    hs = (x_tm.reshape(T * B, D) @ params.weight_x.T).reshape(T, B, H)
+    hs = (x_tm.reshape(T * B, D) @ np.ascontiguousarray(params.weight_x.T)).reshape(T, B, H)
     hs += params.bias
-    Wh_T = params.weight_h.T
+    Wh_T = np.ascontiguousarray(params.weight_h.T)                  # (H, H) contiguous: faster BLAS
     rec = np.empty((B, H), dt)
     for t in range(T):
         np.matmul(h, Wh_T, out=rec)

@@ -106,30 +106,3 @@ def test_an_error_in_update_is_shown_not_raised():
     ex.s.value = 0.1
     assert ex.status.value == ""
 
-
-def _pixels(fig):
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int).copy()
-
-
-@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
-def test_blitted_picture_equals_a_full_draw(cls, monkeypatch):
-    """After each move, the picture blitting leaves on the canvas must show what a full draw of
-    the same state shows, so no changed artist is missed. Correct blitting differs from a full draw
-in at most 0.12% of the pixels here (grid lines drawn under instead of over the data); leaving
-out half of one explorer's artists changes about 0.9%."""
-    if cls.blit is False:
-        pytest.skip(f"{cls.__name__} does not blit")
-    monkeypatch.setattr(cls, "blit", True)
-    ex = cls()
-    assert ex._blitter is not None
-    for control in value_controls(ex)[:4]:
-        for value in ends(control)[:2]:
-            control.value = value
-            blitted = _pixels(ex.fig)
-            ex._blitter.release()
-            ex.fig.canvas.draw()
-            full = _pixels(ex.fig)
-            ex._blitter = type(ex._blitter)(ex.fig)
-            ex._blitter.redraw()
-            differ = (np.abs(blitted - full).max(axis=-1) > 60).mean()
-            assert differ < 0.003, f"{cls.__name__} {control.description}={value}: {differ:.1%} of pixels differ"

@@ -17,7 +17,6 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..plotting import freeze_layout
-from ._blit import Blitter
 
 
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
@@ -42,14 +41,9 @@ def _is_widget_canvas(canvas) -> bool:
 
 
 class Explorer:
-    """Base class: sliders and presets in, readouts and plot artists updated in place out.
-
-    blit: redraw only the data artists on each update (see ``_blit.py``). None (the default)
-    blits on ipympl canvases only; True forces it (benchmarks, tests); False never.
-    """
+    """Base class: sliders and presets in, readouts and plot artists updated in place out."""
 
     title = ""
-    blit = None
 
     def __init__(self):
         self._held = False
@@ -64,13 +58,8 @@ class Explorer:
         self._figure_out = None
         self._widget = None
         self.update()
-        self._blitter = None
         if self.fig is not None:
             freeze_layout(self.fig)
-            use = _is_widget_canvas(self.fig.canvas) if self.blit is None else self.blit
-            if use and getattr(self.fig.canvas, "supports_blit", False):
-                self._blitter = Blitter(self.fig)
-                self._blitter.redraw()
 
     # --- to implement -------------------------------------------------------------------------
     def build(self):
@@ -114,9 +103,7 @@ class Explorer:
     def redraw(self):
         if self.fig is None:
             return
-        if self._blitter is not None:
-            self._blitter.redraw()
-        elif _is_widget_canvas(self.fig.canvas):
+        if _is_widget_canvas(self.fig.canvas):
             self.fig.canvas.draw_idle()
         elif self._figure_out is not None:
             with self._figure_out:

@@ -49,10 +49,6 @@ class LayoutExplorer(Explorer):
     ``gate``, ``concatenated``, ``to_torch``, ``to_keras``).
     """
 
-    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
-    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
-    blit = False
-
     title = "Where each gate's weights live: one LSTM layer in five layouts"
 
     def __init__(self, layout="torch", input_size=3, hidden_size=2, gate="f"):
@@ -290,10 +286,6 @@ class ParamCountExplorer(Explorer):
     input weights, recurrent weights and biases; right panel: the biases alone, where the two
     conventions differ. The readout writes the formula of every layer with the numbers in.
     """
-
-    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
-    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
-    blit = False
 
     title = "Counting parameters: one bias per gate, or two"
 

@@ -39,10 +39,6 @@ class SaturationExplorer(Explorer):
     (and what a ReLU would do at the same x).
     """
 
-    # Most moves rescale an axis, which changes the frame (ticks, limits), so blitting would
-    # fall back to a full draw anyway and only add its bookkeeping (benchmarks/bench_widgets.py).
-    blit = False
-
     title = "Saturation: how much gradient survives a chain of n squashing layers"
 
     def __init__(self, x=2.0, n=10):

@@ -88,11 +88,6 @@ class WholeCellExplorer(Explorer):
     everything. The numbers come from ``lstm_core.lstm_step``.
     """
 
-    # Nearly every artist of the diagram changes on each update (values, fills, widths), so
-    # blitting would redraw almost everything on top of a restored background: a plain redraw
-    # is faster here (benchmarks/bench_widgets.py).
-    blit = False
-
     title = "The whole cell: one unit, every number on the drawing"
 
     def build(self):

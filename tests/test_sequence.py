@@ -101,3 +101,14 @@ def test_shapes_and_bounds(B, T, D, H, seed):
     g = L.lstm_backward(tr, rng.normal(size=(B, T, H)))
     assert g.xs.shape == (B, T, D) and g.h0.shape == (B, H) and g.c0.shape == (B, H)
     assert g.params.weight_x.shape == p.weight_x.shape
+
+
+@pytest.mark.parametrize("B", [1, 3])
+def test_forward_and_backward_leave_their_inputs_alone(rng, B):
+    p = L.LSTMParams.init(2, 3, seed=9)
+    xs, h0, c0 = rng.normal(size=(B, 4, 2)), rng.normal(size=(B, 3)), rng.normal(size=(B, 3))
+    dh, dc = rng.normal(size=(B, 4, 3)), rng.normal(size=(B, 3))
+    before = [a.copy() for a in (xs, h0, c0, dh, dc, p.weight_x, p.weight_h, p.bias)]
+    L.lstm_backward(L.lstm_forward(p, xs, h0, c0), dh, dc)
+    for old, new in zip(before, (xs, h0, c0, dh, dc, p.weight_x, p.weight_h, p.bias)):
+        np.testing.assert_array_equal(old, new)

@@ -130,8 +130,28 @@ def lab(args) -> int:
         return 0
 
 
+def ensure_chromium() -> None:
+    """The browser test drives the system's Chromium (Playwright never downloads one). Install
+    Debian's package when it is missing and we may (root, apt-get); otherwise the test skips
+    and says why."""
+    import shutil
+
+    if shutil.which("chromium") or os.name != "posix" or not shutil.which("apt-get"):
+        return
+    if os.geteuid() != 0:
+        say("Chromium not found; the browser test will skip (install it: sudo apt-get install chromium)")
+        return
+    say("installing Debian's Chromium for the browser test (apt-get install chromium)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    ok = subprocess.call(["apt-get", "update", "-qq"], env=env) == 0 and \
+        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env) == 0
+    if not ok:
+        say("could not install Chromium; the browser test will skip")
+
+
 def test(args) -> int:
     py = setup()
+    ensure_chromium()
     env = venv_env()
     env.setdefault("MPLBACKEND", "Agg")
     cmd = [py, "-m", "pytest", "tests", "notebooks", "--nbval-lax", "-q", *args.pytest_args]

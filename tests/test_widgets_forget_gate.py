@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from readout import assert_listed, shown
 
 from lstm_core.exercises import check
 from lstm_core.widgets.forget_gate import ForgetGateExplorer
@@ -24,18 +25,6 @@ def expected(ex):
     gap = np.array([1 / (1 + math.exp(zk)) for zk in z])            # 1 - f without rounding
     return z, f, gap, f * C_PREV
 
-
-def shown(text, prefix):
-    """The numbers of the bracketed list that follows ``prefix`` in the readout."""
-    assert prefix in text, f"{prefix!r} not in the readout:\n{text}"
-    body = text.split(prefix, 1)[1]
-    body = body[body.index("[") + 1:body.index("]")]
-    return np.array([float(v) for v in body.split(",")])
-
-
-def assert_listed(text, prefix, want, decimals):
-    """The readout shows ``want`` to ``decimals`` places (a half-unit tolerance for ties)."""
-    np.testing.assert_allclose(shown(text, prefix), want, rtol=0, atol=0.5 * 10.0 ** -decimals + 1e-9)
 
 
 def assert_shows(ex):

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from readout import assert_listed
 
 from lstm_core.exercises import check
 from lstm_core.widgets.input_gate import InputGateExplorer
@@ -24,18 +25,6 @@ def expected(ex):
     g = np.array([(math.exp(z) - math.exp(-z)) / (math.exp(z) + math.exp(-z)) for z in z_c])
     return z_i, z_c, i, g, i * g
 
-
-def shown(text, prefix):
-    """The numbers of the bracketed list that follows ``prefix`` in the readout."""
-    assert prefix in text, f"{prefix!r} not in the readout:\n{text}"
-    body = text.split(prefix, 1)[1]
-    body = body[body.index("[") + 1:body.index("]")]
-    return np.array([float(v) for v in body.split(",")])
-
-
-def assert_listed(text, prefix, want, decimals):
-    """The readout shows ``want`` to ``decimals`` places (a half-unit tolerance for ties)."""
-    np.testing.assert_allclose(shown(text, prefix), want, rtol=0, atol=0.5 * 10.0 ** -decimals + 1e-9)
 
 
 def assert_shows(ex):

@@ -9,9 +9,9 @@ time, and each move is timed (setting a slider runs update() and the redraw). Th
 the same run is a bare redraw of the same figure with nothing changed: the difference is what
 the explorer's own work costs. Target: median <= 50 ms.
 
-Blitting (redrawing only the data artists on a cached frame) cuts most explorers to 12-27 ms
-on Agg, but ipympl 0.10 did not show the figure at all when blitted in a real browser
-(matplotlib reports supports_blit = False for its web canvases), so the course redraws.
+Explorers draw their frame (axes, ticks, labels, titles) once as an image and redraw only
+the data on top (lstm_core/widgets/_frame.py); those whose axes rescale on most moves opt out.
+The bare redraw is of the figure as the explorer leaves it (with its cached frame, if any).
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ def test_sequence_step(t):
                 f"candidate C~ = {s['g']:+.3f}, output o = {s['o']:.3f}  ->  c_t = {s['c']:+.3f}, "
                 f"h_t = {s['h']:+.3f}") in ex.readout_text
     assert f"Step t = {t} of 12: input x_t = {XS[t - 1]:+.2f}." in ex.readout_text
-    assert ex.ax_b.get_title() == f"Gates at step t = {t}"
+    assert ex.step_label.get_text() == f"step t = {t}"
 
 
 def test_long_memory_unit_keeps_more_than_short_memory_unit():

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from ..plotting import freeze_layout
+from ._frame import FrameCache
 
 
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
@@ -41,9 +42,15 @@ def _is_widget_canvas(canvas) -> bool:
 
 
 class Explorer:
-    """Base class: sliders and presets in, readouts and plot artists updated in place out."""
+    """Base class: sliders and presets in, readouts and plot artists updated in place out.
+
+    cache_frame: draw the figure's frame (axes, ticks, labels, titles) once as an image and
+    redraw only the data on each move (see ``_frame.py``). None (the default) does it on
+    ipympl and plain Agg canvases; False never.
+    """
 
     title = ""
+    cache_frame = None
 
     def __init__(self):
         self._held = False
@@ -58,8 +65,14 @@ class Explorer:
         self._figure_out = None
         self._widget = None
         self.update()
+        self._frame = None
         if self.fig is not None:
             freeze_layout(self.fig)
+            if self.cache_frame is not False:
+                self._frame = FrameCache(self.fig)
+                self._frame.refresh()
+                if not _is_widget_canvas(self.fig.canvas):
+                    self.fig.canvas.draw()   # a plain canvas shows the state at once
 
     # --- to implement -------------------------------------------------------------------------
     def build(self):
@@ -103,6 +116,8 @@ class Explorer:
     def redraw(self):
         if self.fig is None:
             return
+        if self._frame is not None:
+            self._frame.refresh()
         if _is_widget_canvas(self.fig.canvas):
             self.fig.canvas.draw_idle()
         elif self._figure_out is not None:
@@ -117,6 +132,9 @@ class Explorer:
             return None
         if _is_widget_canvas(self.fig.canvas):
             return self.fig.canvas
+        if self._frame is not None:          # an inline backend re-renders at its own dpi
+            self._frame.release()
+            self._frame = None
         self._figure_out = widgets.Output()
         with self._figure_out:
             display(self.fig)

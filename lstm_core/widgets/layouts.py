@@ -49,6 +49,10 @@ class LayoutExplorer(Explorer):
     ``gate``, ``concatenated``, ``to_torch``, ``to_keras``).
     """
 
+    # Most moves rescale an axis, which changes the frame, so caching it would only add work
+    # (benchmarks/bench_widgets.py).
+    cache_frame = False
+
     title = "Where each gate's weights live: one LSTM layer in five layouts"
 
     def __init__(self, layout="torch", input_size=3, hidden_size=2, gate="f"):
@@ -286,6 +290,10 @@ class ParamCountExplorer(Explorer):
     input weights, recurrent weights and biases; right panel: the biases alone, where the two
     conventions differ. The readout writes the formula of every layer with the numbers in.
     """
+
+    # Most moves rescale an axis, which changes the frame, so caching it would only add work
+    # (benchmarks/bench_widgets.py).
+    cache_frame = False
 
     title = "Counting parameters: one bias per gate, or two"
 

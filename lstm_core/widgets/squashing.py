@@ -39,6 +39,10 @@ class SaturationExplorer(Explorer):
     (and what a ReLU would do at the same x).
     """
 
+    # Most moves rescale an axis, which changes the frame, so caching it would only add work
+    # (benchmarks/bench_widgets.py).
+    cache_frame = False
+
     title = "Saturation: how much gradient survives a chain of n squashing layers"
 
     def __init__(self, x=2.0, n=10):

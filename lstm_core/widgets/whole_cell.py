@@ -88,6 +88,10 @@ class WholeCellExplorer(Explorer):
     everything. The numbers come from ``lstm_core.lstm_step``.
     """
 
+    # Nearly every artist of the diagram changes on each move, so there is no frame to keep
+    # (benchmarks/bench_widgets.py).
+    cache_frame = False
+
     title = "The whole cell: one unit, every number on the drawing"
 
     def build(self):
@@ -279,8 +283,12 @@ class SequenceExplorer(Explorer):
                       fontweight="bold")
         ax_b.axhline(0, color="black", linewidth=0.8)
         ax_b.set_ylim(-1.5, 1.25)
-        style_axes(ax_b, "Gates at step t", "gate (f forget, i input, C~ candidate, o output)",
+        style_axes(ax_b, "Gates at the chosen step t", "gate (f forget, i input, C~ candidate, o output)",
                                      "gate value")
+        # the step is a data label, not the title, so the frame (titles, ticks) stays fixed and
+        # need not be redrawn on every move of the time slider
+        self.step_label = ax_b.text(0.02, 0.97, "", transform=ax_b.transAxes, ha="left", va="top",
+                                    fontsize=10, fontweight="bold")
         self.ax_l, self.ax_b = ax_l, ax_b
 
     def control_box(self):
@@ -297,7 +305,7 @@ class SequenceExplorer(Explorer):
         t = int(self.t_slider.value)
         v = self.values_at(t)
         self.t_line.set_xdata([t, t])
-        self.ax_b.set_title(f"Gates at step t = {t}")
+        self.step_label.set_text(f"step t = {t}")
         for k in range(self.H):
             for q in ("c", "h"):
                 self.dots[q, k].set_data([t], [v[q][k]])

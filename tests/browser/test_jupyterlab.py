@@ -135,11 +135,11 @@ def test_forget_bias_slider_moves_the_forget_gate(lab):
             pytest.skip(f"Chromium did not start: {err}")
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
-            page.goto(f"{base}/lab/tree/03-the-forget-gate.ipynb?token={token}")
+            page.goto(f"{base}/lab/tree/03-the-forget-gate.ipynb?reset&token={token}")  # reset: no leftover workspace
             page.wait_for_selector(".jp-Notebook", timeout=90_000)
             page.wait_for_timeout(2000)
             page.click("div.lm-MenuBar-itemLabel:text('Run')")
-            page.click("text=Run All Cells")
+            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
             slider = page.locator(".widget-slider:has(.widget-label:has-text('forget bias'))").first
             handle = slider.locator(".noUi-handle").first
             handle.wait_for(timeout=120_000)

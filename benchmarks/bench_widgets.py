@@ -34,14 +34,7 @@ import lstm_core.widgets as W  # noqa: E402
 
 
 def sliders(ex):
-    out, todo = [], list(ex.controls)
-    while todo:
-        c = todo.pop(0)
-        if isinstance(c, widgets.Box):
-            todo += list(c.children)
-        elif isinstance(c, (widgets.FloatSlider, widgets.IntSlider)):
-            out.append(c)
-    return out
+    return [c for c in ex.leaf_controls() if isinstance(c, (widgets.FloatSlider, widgets.IntSlider))]
 
 
 def bench(cls, updates):

@@ -35,14 +35,7 @@ VALUE_CONTROLS = (widgets.FloatSlider, widgets.IntSlider, widgets.Dropdown, widg
 
 def value_controls(ex):
     """Every control with a value, including those nested in boxes."""
-    out, todo = [], list(ex.controls)
-    while todo:
-        c = todo.pop(0)
-        if isinstance(c, widgets.Box):
-            todo += list(c.children)
-        elif isinstance(c, VALUE_CONTROLS):
-            out.append(c)
-    return out
+    return [c for c in ex.leaf_controls() if isinstance(c, VALUE_CONTROLS)]
 
 
 def ends(control):

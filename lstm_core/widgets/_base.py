@@ -102,6 +102,17 @@ class Explorer:
             self.status.value = f"<span style='color:#D55E00'>Could not update: {html.escape(str(err))}</span>"
         self.redraw()
 
+    def leaf_controls(self):
+        """Every control, with those nested in boxes taken out of their boxes, in order."""
+        out, todo = [], list(self.controls)
+        while todo:
+            c = todo.pop(0)
+            if isinstance(c, widgets.Box):
+                todo = list(c.children) + todo
+            else:
+                out.append(c)
+        return out
+
     def set_readout(self, lines):
         """Show ``lines`` (plain text, one item a line) under the figure."""
         body = "<br>".join(html.escape(line) for line in lines)

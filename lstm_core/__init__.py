@@ -5,7 +5,9 @@ widgets live in ``lstm_core.plotting`` and ``lstm_core.widgets``, imported on de
 
 Modules: activations, params (LSTMParams, RNNParams and framework layouts), cell (one LSTM
 step, forward and backward), sequence (lstm_forward / lstm_backward), rnn (Elman and Jordan),
-output (projection and softmax), counting (count_params), gradcheck.
+output (projection and softmax), counting (count_params), gradcheck; for training: losses
+(cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
+read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
@@ -13,10 +15,15 @@ from .cell import (GateValue, LSTMStep, LSTMStepGradients, cell_state_update, ga
                    lstm_step, lstm_step_backward)
 from .counting import count_params
 from .gradcheck import GradcheckResult, gradcheck, numerical_gradient
+from .losses import Loss, mean_squared_error, softmax_cross_entropy
+from .models import ModelOutput, SequenceModel, one_hot
+from .optim import SGD, Adam, clip_grad_norm, global_norm
 from .output import project, project_backward, softmax
 from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RNNGradients, RNNParams
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
+from .training import History, accuracy, fit
+from . import tasks
 
 __version__ = "0.1.0"
 
@@ -29,4 +36,7 @@ __all__ = [
     "RNN", "RNNTrace", "rnn_step", "rnn_forward", "rnn_backward", "jordan_forward",
     "project", "project_backward", "softmax",
     "count_params", "gradcheck", "numerical_gradient", "GradcheckResult",
+    "Loss", "softmax_cross_entropy", "mean_squared_error",
+    "SGD", "Adam", "clip_grad_norm", "global_norm",
+    "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks",
 ]

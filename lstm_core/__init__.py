@@ -7,7 +7,8 @@ Modules: activations, params (LSTMParams, RNNParams and framework layouts), cell
 step, forward and backward), sequence (lstm_forward / lstm_backward), rnn (Elman and Jordan),
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
-read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks).
+read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
+peephole LSTM, the coupled input-forget gate, the GRU).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
@@ -23,7 +24,9 @@ from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RN
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
 from .training import History, accuracy, fit
-from . import tasks
+from . import tasks, variants
+from .variants import (CoupledParams, GRUParams, PeepholeParams, coupled_backward, coupled_forward, gru_backward,
+                       gru_forward, peephole_backward, peephole_forward)
 
 __version__ = "0.1.0"
 
@@ -38,5 +41,7 @@ __all__ = [
     "count_params", "gradcheck", "numerical_gradient", "GradcheckResult",
     "Loss", "softmax_cross_entropy", "mean_squared_error",
     "SGD", "Adam", "clip_grad_norm", "global_norm",
-    "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks",
+    "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks", "variants",
+    "PeepholeParams", "peephole_forward", "peephole_backward", "CoupledParams", "coupled_forward",
+    "coupled_backward", "GRUParams", "gru_forward", "gru_backward",
 ]

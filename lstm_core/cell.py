@@ -63,7 +63,9 @@ class LSTMStepGradients:
 
 def check_params(params, cls=LSTMParams):
     if not isinstance(params, cls):
-        raise TypeError(f"params must be an {cls.__name__}; got {_checks.describe(params)}")
+        n = cls.__name__    # "an LSTMParams" (letters read out), "a PeepholeParams"
+        article = "an" if n[0] in ("AEIOFHLMNRSX" if n[:2].isupper() else "AEIOU") else "a"
+        raise TypeError(f"params must be {article} {cls.__name__}; got {_checks.describe(params)}")
     return params
 
 

@@ -1,0 +1,206 @@
+"""The static site (tools/build_site.py): the whole course is built into a temporary folder, and every
+notebook must have its page, with its figures as images that carry alt text, navigation that
+links existing .html pages, an index that links every page, and no Python traceback.
+
+Building executes every notebook (about a minute or two on two cores): the build runs once per
+test session (a module fixture) and the page checks read its files.
+"""
+
+import importlib.util
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# loaded by path (tools/ is not a package)
+_spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "build_site.py")
+site = importlib.util.module_from_spec(_spec)
+sys.modules["course_site"] = site          # worker processes find the module by this name
+_spec.loader.exec_module(site)
+
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if re.match(r"^\d\d-", p.name))
+# the last expression of a code cell that shows a figure: an explorer, a figure, a display(...)
+SHOWS_FIGURE = re.compile(r"(^|[\s=(])[A-Z]\w*Explorer\(.*\)\s*$|\.fig\s*$|^display\(|^plt\.show\(\)")
+
+
+class Page(HTMLParser):
+    """What the checks need from a page: <html lang>, images with alt, headings, links, ids."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.lang, self.images, self.headings, self.links, self.ids = None, [], [], [], set()
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "img":
+            self.images.append(a)
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if a.get("id"):
+            self.ids.add(a["id"])
+
+
+def figure_displays(path) -> int:
+    """How many figures the notebook shows, read from its source (independent of the build)."""
+    nb = nbformat.read(path, as_version=4)
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        lines = [ln for ln in cell.source.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        if lines and SHOWS_FIGURE.search(lines[-1].strip()):
+            count += 1
+    return count
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    results = site.build_site(out=out, jobs=2, log=lambda line: None)
+    return out, {r.notebook: r for r in results}
+
+
+def has_traceback(text) -> bool:
+    """A Python traceback in a page (its words survive the HTML the ANSI colours become)."""
+    plain = re.sub(r"<[^>]+>", "", text)
+    return "Traceback (most recent call last)" in plain
+
+
+def read_page(out, name):
+    return (out / name).read_text(encoding="utf-8")
+
+
+def local_target(href):
+    return not re.match(r"^([a-z][a-z0-9+.-]*:|//)", href, re.I)
+
+
+# --- the whole course ---------------------------------------------------------------------------
+
+def test_every_notebook_ran_and_has_its_page(built):
+    out, results = built
+    assert NOTEBOOKS, "no notebooks found"
+    assert sorted(results) == [p.name for p in NOTEBOOKS]
+    failed = {name: r.error for name, r in results.items() if r.error}
+    assert not failed, f"notebooks failed in the site build: {failed}"
+    for p in NOTEBOOKS:
+        assert (out / f"{p.stem}.html").is_file(), f"no page for {p.name}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
+    out, _ = built
+    text = read_page(out, f"{path.stem}.html")
+    page = Page(text)
+    assert page.lang == "en"
+    expected = max(1, figure_displays(path))
+    assert len(page.images) >= expected, f"{path.name}: {len(page.images)} images, expected >= {expected}"
+    for img in page.images:
+        assert img.get("src", "").startswith("data:image/png;base64,"), "images are embedded PNGs"
+        alt = img.get("alt", "")
+        assert alt.strip() and "No description" not in alt and "no description" not in alt, \
+            f"{path.name}: an image without a real alt text: {alt!r}"
+    assert page.headings and page.headings[0] == 1, f"{path.name}: the page must start with an h1"
+    for before, after in zip(page.headings, page.headings[1:]):
+        assert after <= before + 1, f"{path.name}: heading levels jump from h{before} to h{after}"
+    assert not has_traceback(text), f"{path.name}: the page shows a Python traceback"
+    assert 'class="site-banner"' in text and "JupyterLab" in text, "the static-copy banner is missing"
+    if "%matplotlib widget" in path.read_text(encoding="utf-8"):
+        assert "%matplotlib widget" in re.sub(r"<[^>]+>", "", text), "the page must show the original source"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_navigation_links_point_to_existing_html_pages(built, path):
+    out, _ = built
+    page = Page(read_page(out, f"{path.stem}.html"))
+    hrefs = [h for h in page.links if local_target(h) and not h.startswith("#")]
+    assert not [h for h in hrefs if ".ipynb" in h], f"{path.name}: links still point to notebooks"
+    nav = [h for h in hrefs if re.match(r"^\d\d-", h)]
+    assert nav, f"{path.name}: no links to other pages: is its nav cell empty? (python tools/notebooks.py nav)"
+    for href in hrefs:
+        target, _, fragment = href.partition("#")
+        assert (out / target).is_file(), f"{path.name}: link to a missing file {href}"
+        if fragment:
+            assert fragment in Page(read_page(out, target)).ids, f"{path.name}: {href}: no such anchor"
+
+
+def test_index_links_every_page_with_title_and_description(built):
+    out, _ = built
+    text = read_page(out, "index.html")
+    page = Page(text)
+    assert page.lang == "en" and page.headings[0] == 1
+    for p in NOTEBOOKS:
+        nb = nbformat.read(p, as_version=4)
+        assert f"{p.stem}.html" in page.links, f"index.html does not link {p.stem}.html"
+        assert site.title_of(nb) in text
+        desc = site.description_of(nb)
+        assert desc, f"{p.name}: no description for the index"
+
+
+# --- pieces, without executing anything -----------------------------------------------------------
+
+def test_links_to_notebooks_become_links_to_pages():
+    html = ('<a href="03-the-forget-gate.ipynb">x</a> <a href="00-start-here.ipynb#Contents">c</a> '
+            '<a href="https://example.org/01-a.ipynb">ext</a> <code>03-the-forget-gate.ipynb</code>')
+    new = site._finish_html(html)
+    assert 'href="03-the-forget-gate.html"' in new
+    assert 'href="00-start-here.html#Contents"' in new
+    assert 'href="https://example.org/01-a.ipynb"' in new           # not a course page: unchanged
+    assert "<code>03-the-forget-gate.ipynb</code>" in new            # text, not a link: unchanged
+
+
+def test_description_is_the_first_sentence_of_prose():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Title\n\n**After this notebook you will be able to**\n- do a thing;"),
+        nbformat.v4.new_markdown_cell("## A part\n\nGates are small. They open and shut.\n\nMore."),
+    ])
+    assert site.title_of(nb) == "Title"
+    assert site.description_of(nb) == "Gates are small."
+    nb.metadata["description"] = "Given in the metadata."
+    assert site.description_of(nb) == "Given in the metadata."
+    with pytest.raises(ValueError, match="title"):
+        site.title_of(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("no heading")]))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"notebooks": ["README.md"]}, "notebooks: expected existing .ipynb"),
+    ({"notebooks": ["notebooks/99-missing.ipynb"]}, "notebooks: expected existing .ipynb"),
+    ({"jobs": 0}, r"jobs: expected an integer >= 1"),
+    ({"jobs": 1.5}, r"jobs: expected an integer >= 1"),
+    ({"timeout": 0}, r"timeout: expected a number of seconds > 0"),
+    ({"timeout": "60"}, r"timeout: expected a number of seconds > 0"),
+])
+def test_bad_arguments_are_refused_before_anything_runs(tmp_path, kwargs, match):
+    args = {"notebooks": [NOTEBOOKS[0]], "out": tmp_path, **kwargs}
+    args["notebooks"] = [ROOT / p if not Path(p).is_absolute() else p for p in args["notebooks"]]
+    with pytest.raises(ValueError, match=match):
+        site.build_site(**args, log=lambda line: None)
+    assert not list(tmp_path.iterdir()), "nothing may be written for bad arguments"
+
+
+def test_out_must_be_a_path(tmp_path):
+    with pytest.raises(TypeError, match="out: expected a folder path"):
+        site.build_site([NOTEBOOKS[0]], out=3, log=lambda line: None)
+
+
+def test_a_failing_notebook_is_reported_and_its_error_kept(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Broken\n\nThis notebook divides by zero."),
+        nbformat.v4.new_code_cell("%matplotlib widget\nx = 1 / 0"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    src = tmp_path / "nb"
+    src.mkdir()
+    nbformat.write(nb, src / "98-broken.ipynb")
+    assert site.main([str(src / "98-broken.ipynb"), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+    page = (tmp_path / "out" / "98-broken.html").read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in page and has_traceback(page)    # the check above can fail
+    assert "ZeroDivisionError" in capsys.readouterr().out

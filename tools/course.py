@@ -2,6 +2,9 @@
 """Set up the course's environment and run it: the work behind `make lab` and `make test`.
 
     python3 tools/course.py lab     # set up .venv if needed, open the course in JupyterLab
+    python3 tools/course.py app     # set up .venv if needed, serve the explorers as Voila apps
+    python3 tools/course.py slides  # set up .venv if needed, write build/slides/*.slides.html
+    python3 tools/course.py site    # set up .venv if needed, build the static site in build/site/
     python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
     python3 tools/course.py setup   # only set up .venv
 
@@ -27,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 STAMP = VENV / ".course-stamp"
-FIRST_NOTEBOOK = "00-start-here.ipynb"
+FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"   # relative to the server's root, the project
+APP_DIR = ROOT / "build" / "app"          # the app pages, made from the notebooks on every start
 EXTRAS = "course,test"
 
 
@@ -107,7 +111,7 @@ def lab_command(py: Path, port: int, token: str, browser: bool, extra=()) -> lis
     cmd = [py, "-m", "jupyter", "lab",
            "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
            f"--IdentityProvider.token={token}",
-           f"--ServerApp.root_dir={ROOT / 'notebooks'}",
+           f"--ServerApp.root_dir={ROOT}",      # the project: notebooks link to docs/glossary.md
            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
     if not browser:
         cmd.append("--no-browser")
@@ -128,6 +132,63 @@ def lab(args) -> int:
         return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
     except KeyboardInterrupt:
         return 0
+
+
+def build_app_pages(out_dir: Path = APP_DIR) -> list:
+    """Write the app pages (one per notebook with explorers) with app/build_apps.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_apps", ROOT / "app" / "build_apps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.build(out_dir)
+
+
+def app_command(py: Path, port: int, token: str, root: Path = APP_DIR, browser: bool = False, extra=()) -> list:
+    """Voila serving every page in ``root`` (a tree page lists them), on 127.0.0.1 only, with a
+    token: without it a page answers with a redirect to a login form that asks for the token.
+    Each opened page gets its own kernel, which Voila keeps after the tab is closed; the culler
+    stops kernels that have had no open page and no activity for 10 minutes."""
+    cmd = [py, "-m", "voila", str(root),
+           "--Voila.ip=127.0.0.1", f"--port={port}", f"--token={token}",
+           "--theme=light", "--show_tracebacks=False",
+           "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600"]
+    if not browser:
+        cmd.append("--no-browser")
+    return cmd + list(extra)
+
+
+def app(args) -> int:
+    py = setup()
+    pages = build_app_pages()
+    say(f"{len(pages)} app pages in {APP_DIR.relative_to(ROOT)}/ (one per notebook with explorers)")
+    port = args.port or free_port(8866)
+    token = args.token or secrets.token_hex(16)
+    say("starting Voila on 127.0.0.1 only; open this address (Ctrl+C stops it):")
+    print(f"\n    http://127.0.0.1:{port}/?token={token}\n", flush=True)
+    say("each page starts its own Python kernel when opened (a few seconds) and stops it when closed")
+    cmd = app_command(py, port, token, browser=not args.no_browser)
+    try:
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+    except KeyboardInterrupt:
+        return 0
+
+
+def slides(args) -> int:
+    py = setup()
+    cmd = [py, ROOT / "tools" / "slides.py", "build", *args.slides_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+
+
+def site(args) -> int:
+    py = setup()
+    cmd = [py, ROOT / "tools" / "build_site.py", *args.site_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+    if code == 0:
+        say(f"open {ROOT / 'build' / 'site' / 'index.html'} in a browser")
+    return code
 
 
 def ensure_chromium() -> None:
@@ -167,13 +228,31 @@ def main(argv=None) -> int:
     p_lab.add_argument("--port", type=int, default=0, help="port (default: first free from 8888)")
     p_lab.add_argument("--token", default="", help="access token (default: a random one)")
     p_lab.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_app = sub.add_parser("app", help="set up, then serve the explorers as Voila apps (no code shown)")
+    p_app.add_argument("--port", type=int, default=0, help="port (default: first free from 8866)")
+    p_app.add_argument("--token", default="", help="access token (default: a random one)")
+    p_app.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_slides = sub.add_parser("slides", help="set up, then write reveal.js slides to build/slides/")
+    p_slides.add_argument("slides_args", nargs=argparse.REMAINDER,
+                          help="extra arguments for tools/slides.py build (notebooks, --reveal-prefix ...)")
+    p_site = sub.add_parser("site", help="set up, then execute every notebook into a static site in build/site/")
+    p_site.add_argument("site_args", nargs=argparse.REMAINDER,
+                        help="extra arguments for tools/build_site.py (notebooks, --out, --jobs ...)")
     p_test = sub.add_parser("test", help="set up, then run pytest over tests/ and nbval over notebooks/")
     p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    # everything after `test`, `slides` or `site` goes to pytest or the tool as it is (`test -x`,
+    # `slides --out DIR`): argparse's REMAINDER would not take options that come first
+    argv = sys.argv[1:] if argv is None else list(argv)
+    passthrough = None
+    if argv and argv[0] in ("test", "slides", "site"):
+        argv, passthrough = argv[:1], argv[1:]
     args = parser.parse_args(argv)
+    if passthrough is not None:
+        setattr(args, {"test": "pytest_args", "slides": "slides_args", "site": "site_args"}[args.command], passthrough)
     if args.command == "setup":
         setup()
         return 0
-    return {"lab": lab, "test": test}[args.command](args)
+    return {"lab": lab, "app": app, "slides": slides, "site": site, "test": test}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -33,9 +33,16 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 
 
-def notebook_paths() -> list[Path]:
-    """The course's notebooks in order."""
-    return sorted(p for p in NB_DIR.glob("*.ipynb") if NAME_RE.match(p.name))
+def notebook_paths(only_tracked: bool = False) -> list[Path]:
+    """The course's notebooks in order; with only_tracked, those git knows (committed or added),
+    so navigation can be made for what is being committed while other notebooks are drafts."""
+    paths = sorted(p for p in NB_DIR.glob("*.ipynb") if NAME_RE.match(p.name))
+    if only_tracked:
+        import subprocess
+        out = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True, check=True)
+        tracked = {Path(line).name for line in out.stdout.split()}
+        paths = [p for p in paths if p.name in tracked]
+    return paths
 
 
 def title_of(nb) -> str:
@@ -92,9 +99,9 @@ def readme_toc(paths) -> str:
     return "\n".join(toc_lines(paths, "notebooks/"))
 
 
-def nav(check: bool) -> list[str]:
+def nav(check: bool, only_tracked: bool = False) -> list[str]:
     """Write navigation; with check, write nothing and return the problems found."""
-    paths = notebook_paths()
+    paths = notebook_paths(only_tracked)
     problems = []
     for path, (nav_md, toc_md) in expected_nav(paths).items():
         nb = read(path)
@@ -159,12 +166,13 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_nav = sub.add_parser("nav")
     p_nav.add_argument("--check", action="store_true")
+    p_nav.add_argument("--only-tracked", action="store_true", help="only notebooks git tracks (added or committed)")
     for name in ("outputs", "strip"):
         p = sub.add_parser(name)
         p.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     if args.command == "nav":
-        problems = nav(args.check)
+        problems = nav(args.check, args.only_tracked)
         for p in problems:
             print(p)
         return 1 if (problems and args.check) else 0

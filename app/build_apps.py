@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""App mode: one small page per notebook that has explorers, for Voilà (no code shown).
+
+    python app/build_apps.py [OUT]      # write OUT/NN-name.ipynb (default build/app/)
+
+`python3 tools/course.py app` runs this, then serves OUT with Voilà. The pages are made from the
+notebooks every time, so a new notebook or explorer appears in app mode with no extra work. A page
+holds, for a notebook with at least one explorer cell:
+
+- a heading with the notebook's title and a line saying where the full notebook is;
+- the notebook's first code cell (``%matplotlib widget`` and the imports);
+- for each explorer cell (its last statement calls a name ending in "Explorer", as in
+  ``ForgetGateExplorer()``): the markdown cell just before it (the prose that says what to try)
+  and the explorer cell itself;
+- any earlier code cell that defines a name an explorer cell uses, run under ``%%capture`` so
+  nothing it prints appears on the page.
+
+Standard library only (the notebooks are JSON), so it runs before or without the virtual
+environment.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NB_DIR = ROOT / "notebooks"
+OUT_DIR = ROOT / "build" / "app"
+NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _parse(code: str):
+    """The cell's Python, with IPython magics and shell lines blanked out; None if it does not
+    parse (a cell magic, say)."""
+    if code.lstrip().startswith("%%"):
+        return None
+    lines = ["pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in code.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def is_explorer_cell(cell) -> bool:
+    """A code cell whose last statement calls a name ending in "Explorer"."""
+    tree = _parse(source(cell)) if cell.get("cell_type") == "code" else None
+    if tree is None or not tree.body:
+        return False
+    last = tree.body[-1]
+    if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
+        return False
+    func = last.value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name.endswith("Explorer")
+
+
+def names_used(code: str) -> set:
+    tree = _parse(code)
+    if tree is None:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def names_defined(code: str) -> set:
+    tree = _parse(code)
+    if tree is None:
+        return set()
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            out.add(n.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in n.names}
+    return out
+
+
+def title_of(cells) -> str:
+    for cell in cells:
+        if cell.get("cell_type") == "markdown":
+            for line in source(cell).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return ""
+
+
+def _code(text: str) -> dict:
+    return {"cell_type": "code", "metadata": {}, "source": text, "outputs": [], "execution_count": None}
+
+
+def _markdown(text: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": text}
+
+
+def app_notebook(nb: dict, name: str):
+    """The app page for the notebook ``nb`` (parsed JSON) named ``name``; None without explorers."""
+    cells = nb.get("cells", [])
+    code_idx = [k for k, c in enumerate(cells) if c.get("cell_type") == "code"]
+    explorers = [k for k in code_idx if is_explorer_cell(cells[k])]
+    if not explorers:
+        return None
+    setup = code_idx[0]
+    keep = {setup}
+    # earlier cells that define what an explorer cell (or a kept cell) needs, found backwards
+    todo = [(k, names_used(source(cells[k]))) for k in explorers]
+    while todo:
+        k, needed = todo.pop()
+        needed = needed - names_defined(source(cells[setup]))
+        for j in reversed([j for j in code_idx if j < k and j != setup]):
+            got = names_defined(source(cells[j])) & needed
+            if got:
+                needed -= got
+                if j not in keep:
+                    keep.add(j)
+                    todo.append((j, names_used(source(cells[j]))))
+    number = name[:2]
+    out = [_markdown(f"# {number} · {title_of(cells)}\n\n*App mode: move the sliders and press the buttons. "
+                     f"The full notebook, with the code and the exercises, is `notebooks/{name}.ipynb`.*")]
+    for k in range(len(cells)):
+        if k == setup:
+            out.append(_code(source(cells[k])))
+        elif k in explorers:
+            if k > 0 and cells[k - 1].get("cell_type") == "markdown" and k - 1 != 0:
+                out.append(_markdown(source(cells[k - 1])))
+            out.append(_code(source(cells[k])))
+        elif k in keep:
+            out.append(_code("%%capture\n" + source(cells[k])))
+    return {"cells": out, "metadata": {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+
+
+def build(out_dir: Path = OUT_DIR, nb_dir: Path = NB_DIR) -> list:
+    """Write one app page per notebook with explorers into ``out_dir`` (old pages removed);
+    returns the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("*.ipynb"):
+        old.unlink()
+    written = []
+    for path in sorted(p for p in Path(nb_dir).glob("*.ipynb") if NAME_RE.match(p.name)):
+        page = app_notebook(json.loads(path.read_text(encoding="utf-8")), path.stem)
+        if page is None:
+            continue
+        for k, cell in enumerate(page["cells"]):   # nbformat 4.5 wants an id on every cell
+            cell["id"] = f"app-{k}"
+        target = out_dir / path.name
+        target.write_text(json.dumps(page, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
+if __name__ == "__main__":
+    for p in build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT_DIR):
+        print(p)

@@ -1,0 +1,92 @@
+"""Helpers the real-browser tests share: start a server the way tools/course.py does, read the
+status of a URL, list the sockets a port listens on. (The Chromium fixture is in conftest.py.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "test-output" / "browser"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+sys.path.insert(0, str(ROOT / "tools"))
+import course  # noqa: E402
+
+sys.path.pop(0)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def http_status(url: str) -> int:
+    """The status code of GET ``url``; redirects are not followed (a 302 to a login page is an
+    answer in itself)."""
+    try:
+        with _opener.open(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def listening_addresses(port: int) -> set:
+    """Local addresses of the sockets listening on ``port``, read from the kernel's tables
+    (/proc/net/tcp and tcp6), so nothing is sent anywhere. 0100007F is 127.0.0.1 in the table's
+    little-endian hex; 00000000 would be every interface."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        for line in open(table).read().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            addr, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:          # 0A = LISTEN
+                found.add(addr)
+    return found
+
+
+@contextlib.contextmanager
+def running_server(cmd, ready_url: str, log_name: str, timeout: float = 120):
+    """Start ``cmd`` (output to test-output/browser/``log_name``), wait until ``ready_url``
+    answers 200, yield the process, stop it."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = open(OUT / log_name, "w")
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"{cmd[2]} exited with {proc.returncode}; see {OUT / log_name}")
+            try:
+                if http_status(ready_url) == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the server did not answer within {timeout:.0f} s; see {OUT / log_name}")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

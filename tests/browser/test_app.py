@@ -1,0 +1,170 @@
+"""App mode as a teacher meets it: `python3 tools/course.py app` in a real browser.
+
+Builds the app pages from the notebooks (app/build_apps.py), starts Voilà exactly as the app
+command does (127.0.0.1, a token, a free port), checks that the server refuses visitors without
+the token and listens on loopback only, then drives Debian's Chromium with Playwright: the tree
+page lists the forget-gate page, the page shows no code, and moving the forget-bias slider with
+the keyboard changes the forget gate the page shows to the one lstm_core computes, and redraws
+the figure. A screenshot goes to test-output/browser/. The browser part skips, saying why,
+when Playwright or Chromium is not on the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browserkit import OUT, ROOT, course, http_status, listening_addresses, running_server
+
+import lstm_core as L
+
+PAGE = "03-the-forget-gate"
+# the source texts' forget-gate weights (shared/seeds/README.md), written out here on purpose
+SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]], float)
+
+
+# --- the pages and the command, without a server -------------------------------------------------
+
+def _sources(path):
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in json.loads(Path(path).read_text())["cells"]]
+
+
+def test_every_notebook_with_an_explorer_gets_a_page(tmp_path):
+    pages = {p.name: p for p in course.build_app_pages(tmp_path)}
+    assert PAGE + ".ipynb" in pages
+    for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        # an explorer cell, written out here independently: its last line calls SomethingExplorer(...)
+        explorer_cells = [s for s in _sources(nb) if re.fullmatch(r"\w+Explorer\(.*\)", s.strip().split("\n")[-1])]
+        if explorer_cells:
+            assert nb.name in pages, f"{nb.name} has explorers but no app page"
+            page = _sources(pages[nb.name])
+            assert page[0].startswith(f"# {nb.name[:2]} · "), "a page starts with the notebook's number and title"
+            assert page[1].lstrip().startswith("%matplotlib widget"), "the notebook's setup cell comes first"
+            for cell in explorer_cells:
+                assert cell in page, f"{nb.name}: explorer cell {cell!r} is missing from its page"
+    assert not list(tmp_path.glob("*.py")), "only pages are written"
+
+
+def test_a_page_runs_what_its_explorers_need_and_hides_its_output(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_apps", ROOT / "app" / "build_apps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    cell = lambda kind, text: {"cell_type": kind, "source": text, "metadata": {}}  # noqa: E731
+    nb = {"cells": [
+        cell("markdown", "# Demo\n\nintro"),
+        cell("code", "%matplotlib widget\nfrom lstm_core.widgets import ActivationExplorer"),
+        cell("code", "unused = 1\nprint('noise')"),
+        cell("code", "rng_x = 2.0\nprint(rng_x)"),
+        cell("markdown", "Try the slider."),
+        cell("code", "ActivationExplorer(x=rng_x)"),
+        cell("code", "print('after')"),
+    ]}
+    page = mod.app_notebook(nb, "42-demo")
+    texts = [c["source"] for c in page["cells"]]
+    assert texts[0].startswith("# 42 · Demo")
+    assert texts[1].startswith("%matplotlib widget")
+    assert texts[2] == "%%capture\nrng_x = 2.0\nprint(rng_x)", "the defining cell runs, its print is captured"
+    assert texts[3:] == ["Try the slider.", "ActivationExplorer(x=rng_x)"]
+    assert mod.app_notebook({"cells": [cell("code", "x = 1")]}, "43-none") is None
+
+
+def test_app_command_is_loopback_with_a_token():
+    cmd = [str(c) for c in course.app_command(Path("python"), 8866, "abc123", root=Path("pages"))]
+    assert cmd[:4] == ["python", "-m", "voila", "pages"]
+    assert "--Voila.ip=127.0.0.1" in cmd and "--token=abc123" in cmd and "--port=8866" in cmd
+    assert "--no-browser" in cmd
+
+
+# --- the server --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    pages = tmp_path_factory.mktemp("app")
+    course.build_app_pages(pages)
+    port, token = course.free_port(18866), secrets.token_hex(16)
+    cmd = course.app_command(Path(sys.executable), port, token, root=pages)
+    with running_server(cmd, f"http://127.0.0.1:{port}/?token={token}", "voila.log"):
+        yield f"http://127.0.0.1:{port}", token, port
+
+
+def test_app_server_refuses_visitors_without_the_token(app):
+    base, token, _ = app
+    # the tree page with the token; a redirect to the login form without it or with a wrong one
+    assert http_status(f"{base}/?token={token}") == 200
+    assert http_status(f"{base}/") == 302
+    assert http_status(f"{base}/voila/render/{PAGE}.ipynb") == 302
+    assert http_status(f"{base}/voila/render/{PAGE}.ipynb?token=wrong") == 302
+    assert http_status(f"{base}/voila/tree?token=wrong") == 302
+
+
+def test_app_server_listens_on_loopback_only(app):
+    _, _, port = app
+    if not os.path.exists("/proc/net/tcp"):
+        pytest.skip("no /proc/net/tcp on this system to read listening sockets from")
+    addrs = listening_addresses(port)
+    assert addrs, f"nothing listens on port {port}"
+    assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
+
+
+def forget_gate(bias, x, h, b, scale):
+    """f for the explorer's default inputs and a new forget bias: plain numpy plus lstm_core's
+    sigmoid, not the explorer's code."""
+    return L.sigmoid(scale * SOURCE_W_F @ np.concatenate([x, h]) + b + bias)
+
+
+def test_forget_gate_app_follows_the_keyboard(app, chromium):
+    from lstm_core.widgets.forget_gate import ForgetGateExplorer
+
+    ex = ForgetGateExplorer()
+    defaults = dict(x=np.array([s.value for s in ex.x]), h=np.array([s.value for s in ex.h]),
+                    b=np.array([s.value for s in ex.b]), scale=ex.scale.value)
+    base, token, _ = app
+    page = chromium.new_page(viewport={"width": 1300, "height": 1000})
+    page.goto(f"{base}/?token={token}")                       # the tree page: a list of pages
+    page.get_by_text(f"{PAGE}.ipynb").first.wait_for(timeout=60_000)
+    started = time.time()
+    page.goto(f"{base}/voila/render/{PAGE}.ipynb")           # the token cookie is set by now
+    slider = page.locator(".widget-slider:has(.widget-label:has-text('forget bias'))").first
+    handle = slider.locator(".noUi-handle").first
+    handle.wait_for(timeout=120_000)
+    load_seconds = time.time() - started
+    readout = page.locator(".widget-html:has-text('f = [')").first
+    readout.wait_for(timeout=60_000)
+    canvas = page.locator(".jupyter-matplotlib canvas").first
+    canvas.wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    code_shown = page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count()
+    figure_before = canvas.screenshot()
+    before = readout.inner_text().splitlines()[0]
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(50)
+    bias = float(slider.locator(".widget-readout").first.inner_text())
+    want = forget_gate(bias, **defaults)
+    want_text = "f = [" + ", ".join(f"{v:.3f}" for v in want) + "]"
+    deadline = time.time() + 30
+    while time.time() < deadline and not readout.inner_text().startswith(want_text):
+        page.wait_for_timeout(250)
+    after = readout.inner_text().splitlines()[0]
+    page.wait_for_timeout(1500)
+    figure_after = canvas.screenshot()
+    page.screenshot(path=str(OUT / "app-forget-gate-after-slider.png"))
+    print(f"app page ready (first slider shown) {load_seconds:.1f} s after opening it")
+    assert code_shown == 0, "app mode must not show code"
+    assert bias > 0, "the keyboard did not move the slider"
+    assert after != before
+    shown = np.array([float(v) for v in re.search(r"f = \[([^\]]+)\]", after).group(1).split(",")])
+    np.testing.assert_allclose(shown, want, atol=5e-4)
+    assert figure_after != figure_before, "the figure did not redraw"

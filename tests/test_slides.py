@@ -1,0 +1,138 @@
+"""Lecture mode (tools/slides.py): every notebook carries slide types that follow the rule, the
+rule itself, `apply` changes nothing but slide types and is idempotent, and `build` writes
+reveal.js slides with a still picture in place of each explorer.
+
+The notebooks checked are those in notebooks/, or in the folder named by the environment variable
+LSTM_SLIDES_DIR (to check copies before `python tools/slides.py apply` is run on the real ones).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import slides  # noqa: E402
+
+sys.path.pop(0)
+
+FOLDER = Path(os.environ.get("LSTM_SLIDES_DIR", ROOT / "notebooks"))
+
+
+def _md(text, **meta):
+    return nbformat.v4.new_markdown_cell(text, metadata=meta)
+
+
+def _code(text):
+    return nbformat.v4.new_code_cell(text)
+
+
+@pytest.mark.parametrize("path", slides.notebook_paths(FOLDER), ids=lambda p: p.name)
+def test_every_notebook_follows_the_slide_rule(path):
+    found = slides.problems(path)
+    assert not found, ("run `python tools/slides.py apply`:\n" + "\n".join(found[:10]))
+
+
+def test_there_are_notebooks_to_check():
+    assert len(slides.notebook_paths(FOLDER)) >= 9
+
+
+def test_the_rule_cell_by_cell():
+    cells = [
+        _md("# Title\n\nAfter this notebook..."),                  # title: a slide
+        _code("%matplotlib widget\nimport lstm_core as L"),        # setup: skipped
+        _md("## A section\n\ntext"),                               # a section: a slide
+        _code("# NBVAL_CHECK_OUTPUT\nprint(1)"),                   # goes with its section
+        _md("More text\n\n## A heading inside a cell"),            # does not start with ##: goes on
+        _code("ForgetGateExplorer()"),
+        _md("# Not the title\n\nA second level-1 heading"),        # only the first "# " cell
+        _md("## Summary\n\n- a point\n\n## Check yourself"),      # a slide; opens Check yourself
+        _code("print(question('x'))\ncheck('x', 0)"),               # check-yourself code: skipped
+        _code("check('y', 1)"),
+        _md("", tags=["nav"]),                                      # navigation: skipped
+    ]
+    assert slides.slide_types(cells) == ["slide", "skip", "slide", "-", "-", "-", "-", "slide", "skip", "skip", "skip"]
+
+
+def test_check_yourself_in_its_own_cell_and_leading_blank_lines():
+    cells = [_md("\n# T"), _code("import x"), _md("## Check yourself"), _code("check('a', 1)"), _md("after")]
+    assert slides.slide_types(cells) == ["slide", "skip", "slide", "skip", "-"]
+
+
+def test_apply_sets_only_slide_types_and_is_idempotent(tmp_path):
+    for p in slides.notebook_paths(ROOT / "notebooks"):
+        shutil.copy(p, tmp_path / p.name)
+    paths = slides.notebook_paths(tmp_path)
+    before = {p.name: nbformat.read(p, as_version=4) for p in paths}
+    assert slides.main(["apply", *map(str, paths)]) == 0
+    assert all(not slides.problems(p) for p in paths)
+    first = {p.name: p.read_bytes() for p in paths}
+    assert slides.main(["apply", *map(str, paths)]) == 0
+    assert {p.name: p.read_bytes() for p in paths} == first, "a second apply changed files"
+    assert slides.main(["apply", "--check", *map(str, paths)]) == 0
+    for p in paths:
+        after = nbformat.read(p, as_version=4)
+        old = before[p.name]
+        assert [c.source for c in after.cells] == [c.source for c in old.cells]
+        for a, b in zip(after.cells, old.cells):
+            meta = copy.deepcopy(a.metadata)
+            meta.pop("slideshow")
+            assert meta == b.metadata, "apply touched metadata other than slideshow"
+        types = [c.metadata.slideshow.slide_type for c in after.cells]
+        assert types[0] == "slide" and types[-1] == "skip"
+
+
+def test_check_finds_a_wrong_slide_type(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[_md("# T"), _code("import x"), _md("## S"), _md("", tags=["nav"])])
+    slides.apply_rule(nb)
+    nb.cells[2].metadata["slideshow"]["slide_type"] = "-"
+    del nb.cells[3].metadata["slideshow"]
+    path = tmp_path / "42-demo.ipynb"
+    nbformat.write(nb, path)
+    found = slides.problems(path)
+    assert len(found) == 2 and "cell 2 is '-'" in found[0] and "cell 3 has no" in found[1]
+    assert slides.main(["apply", "--check", str(path)]) == 1
+
+
+def test_explorer_cells_are_recognised():
+    assert slides.is_explorer_cell(_code("ForgetGateExplorer()"))
+    assert slides.is_explorer_cell(_code('ActivationExplorer(functions=("sigmoid", "tanh"))'))
+    assert slides.is_explorer_cell(_code("import m\nm.SequenceExplorer(params)"))
+    assert not slides.is_explorer_cell(_code("ex = ForgetGateExplorer()"))
+    assert not slides.is_explorer_cell(_code("print(Explorer)"))
+    assert not slides.is_explorer_cell(_md("ForgetGateExplorer()"))
+
+
+def test_build_writes_slides_with_a_still_picture_of_each_explorer(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[
+        _md("# A tiny deck\n\nintro"),
+        _code("%matplotlib widget\nfrom lstm_core.widgets import ActivationExplorer"),
+        _md("## Try it\n\nMove the slider."),
+        _code("ActivationExplorer(x=0.5)"),
+        _md("## Check yourself"),
+        _code("print('PLACEHOLDER-ANSWER')"),
+        _md("", tags=["nav"]),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = tmp_path / "42-tiny-deck.ipynb"
+    nbformat.write(nb, path)
+    out = slides.build_one(path, tmp_path / "slides")
+    assert out == tmp_path / "slides" / "42-tiny-deck.slides.html"
+    page = out.read_text()
+    assert "Reveal.initialize" in page or "reveal.js" in page
+    # three slides (title, Try it, Check yourself); sections nest one level in nbconvert's template
+    assert len(re.findall(r"<section>\s*<section>", page)) == 3
+    assert page.count('class="lstm-snapshot"') == 1 and "data:image/png;base64," in page
+    assert "x = +0.50" in page, "the explorer's readout is on the slide"
+    assert "python3 tools/course.py app" in page
+    assert "application/vnd.jupyter.widget-view+json" not in page, "no dead widgets on a static slide"
+    assert "PLACEHOLDER-ANSWER" not in page and "%matplotlib widget" not in page, "skipped cells stay out"
+    assert "slideshow" not in nbformat.read(path, as_version=4).cells[0].metadata

@@ -12,13 +12,15 @@ backend the figure is redrawn as an image, which works but is slower.
 
 One module per topic, in course order: activations (00, 02), recurrence (01), squashing (02),
 forget_gate (03), input_gate (04), cell_state (05), output_gate (06), whole_cell (07),
-layouts (08).
+layouts (08), bptt (09), vanishing (10), highway (11).
 """
 
 from ._base import Explorer, float_slider, int_slider
 from .activations import ActivationExplorer
+from .bptt import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .forget_gate import ForgetGateExplorer
+from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
 from .layouts import LayoutExplorer, ParamCountExplorer
 from .output_gate import OutputGateExplorer
@@ -30,5 +32,5 @@ __all__ = [
     "Explorer", "float_slider", "int_slider", "ActivationExplorer", "UnrollExplorer",
     "SaturationExplorer", "ForgetGateExplorer", "InputGateExplorer", "CellStateExplorer",
     "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
-    "LayoutExplorer", "ParamCountExplorer",
+    "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
 ]

@@ -26,6 +26,7 @@ from .layouts import LayoutExplorer, ParamCountExplorer
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
 from .squashing import SaturationExplorer
+from .vanishing import ClippingExplorer, GradientFlowExplorer
 from .whole_cell import SequenceExplorer, WholeCellExplorer
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "SaturationExplorer", "ForgetGateExplorer", "InputGateExplorer", "CellStateExplorer",
     "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
+    "GradientFlowExplorer", "ClippingExplorer",
 ]

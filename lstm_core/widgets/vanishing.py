@@ -1,0 +1,476 @@
+"""Vanishing and exploding gradients in a plain (Elman) RNN, and gradient clipping.
+
+Symbols: B = batch size, T = time steps, D = input size, H = hidden size.
+
+The RNN is h_t = tanh(z_t), z_t = W_xh x_t + W_hh h_{t-1} + b, h_0 = 0. For a loss at the last
+step only, L = u . h_T, the gradient travels back one step at a time:
+
+    dL/dh_T     = u
+    dL/dh_{t-1} = W_hh^T (tanh'(z_t) * dL/dh_t),      tanh'(z_t) = 1 - h_t^2   (elementwise)
+
+so dL/dh_t is dL/dh_T multiplied by T - t Jacobians, one per step. Each one stretches a vector by
+at most ||W_hh|| * max_i tanh'(z_t,i) (||.|| = the spectral norm, the largest singular value):
+
+    ||dL/dh_{t-1}|| <= ||W_hh|| * max_i tanh'(z_t,i) * ||dL/dh_t||             (``step_bounds``)
+
+``gradient_flow`` builds the explorer's network: H = 16 units, W_xh = I (the input x_t is added
+to z_t directly, so "input scale" is how hard the inputs push tanh into saturation), b = 0, and
+W_hh a fixed random matrix rescaled so that its spectral radius (largest |eigenvalue|) is the
+slider's value. With W_xh = I, the gradient ``rnn_backward`` returns for the input x_t is dz_t
+itself, so every dL/dh_{t-1} = W_hh^T dz_t comes out of lstm_core's own backward pass.
+
+The cliff (``cliff_*``, ``descend``): a one-unit RNN h_t = tanh(w h_{t-1} + b + x_t) with one
+input kick x_1 = 0.5, run for T = 50 steps, loss (h_T - y*)^2 with y* = -0.6. For w > 1 the
+final state jumps between two values as b crosses a line in the (w, b) plane: the loss has a
+cliff there, and on its edge the gradient is hundreds of times larger than anywhere near it.
+Plain gradient descent that lands on the edge is thrown far away; clipping the gradient's length
+(``lstm_core.optim.clip_grad_norm``) keeps the step small and its direction unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import ipywidgets as widgets
+import matplotlib
+import numpy as np
+
+from .. import _checks
+from ..losses import mean_squared_error
+from ..optim import SGD, clip_grad_norm, global_norm
+from ..params import RNNParams
+from ..plotting import OKABE_ITO, new_figure, style_axes
+from ..rnn import rnn_backward, rnn_forward
+from ._base import Explorer, float_slider, int_slider
+from ._frame import keep_in_frame
+
+HIDDEN = 16                  # H, units of the explorer's RNN
+T_MAX = 100                  # the longest sequence
+SEED = 10                    # the fixed random W_hh, inputs and read-out u
+Y_LIMITS = (1e-20, 1e20)     # the fixed log axis of the gradient plot; values beyond are drawn at its edge
+VANISH, EXPLODE = 0.1, 10.0  # the readout's words: ratio below 1/10 "vanishes", above 10 "explodes"
+
+
+# --- the gradient flow --------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def _base():
+    rng = np.random.default_rng(SEED)
+    W0 = rng.standard_normal((HIDDEN, HIDDEN))
+    W0 /= np.max(np.abs(np.linalg.eigvals(W0)))          # spectral radius exactly 1
+    xs = rng.standard_normal((1, T_MAX, HIDDEN))          # (1, T_MAX, D = H)
+    u = rng.standard_normal(HIDDEN)
+    return W0, xs, u / np.linalg.norm(u)
+
+
+def _number(name, value, lo, hi):
+    v = float(_checks.array(name, value, ndim=0))
+    if not lo <= v <= hi:
+        raise ValueError(f"{name} must be in [{lo}, {hi}]; got {v}")
+    return v
+
+
+def recurrent_matrix(radius) -> np.ndarray:
+    """The explorer's W_hh (H, H) = H = 16: a fixed random matrix scaled to spectral radius ``radius``.
+
+    radius: a number in [0, 10], the largest |eigenvalue| of the result."""
+    r = _number("radius", radius, 0.0, 10.0)
+    return r * _base()[0]
+
+
+def flow_inputs(T, input_scale) -> np.ndarray:
+    """The explorer's inputs, (1, T, H): ``input_scale`` times the first T steps of a fixed normal sequence.
+
+    T: an int in 1..100; input_scale: a number in [0, 100]."""
+    T = _checks.positive_int("T", T)
+    if T > T_MAX:
+        raise ValueError(f"T must be in 1..{T_MAX}; got {T}")
+    s = _number("input_scale", input_scale, 0.0, 100.0)
+    return s * _base()[1][:, :T]
+
+
+class GradientFlow(NamedTuple):
+    """What ``gradient_flow`` computed, rows indexed 0..T-1 for steps t = 1..T.
+
+    dh:    (T, H) dL/dh_t for the loss L = u . h_T
+    norms: (T,)   ||dL/dh_t||  (norms[-1] = ||u|| = 1)
+    slope: (T, H) tanh'(z_t) = 1 - h_t^2
+    """
+
+    params: RNNParams
+    h: np.ndarray
+    dh: np.ndarray
+    norms: np.ndarray
+    slope: np.ndarray
+    radius: float
+    spectral_norm: float
+
+    @property
+    def ratio(self) -> float:
+        """||dL/dh_1|| / ||dL/dh_T||: how much the gradient grew (> 1) or shrank (< 1) on the way back."""
+        return float(self.norms[0] / self.norms[-1])
+
+
+def gradient_flow(radius=1.0, T=50, input_scale=0.1) -> GradientFlow:
+    """Run the explorer's RNN (see the module docstring) and backpropagate L = u . h_T.
+
+    radius: spectral radius of W_hh, in [0, 10]; T: steps, 1..100; input_scale: in [0, 100].
+    """
+    W_hh = recurrent_matrix(radius)
+    xs = flow_inputs(T, input_scale)
+    T = xs.shape[1]
+    u = _base()[2]
+    params = RNNParams(np.eye(HIDDEN), W_hh, np.zeros(HIDDEN))
+    trace = rnn_forward(params, xs)
+    dh_loss = np.zeros((1, T, HIDDEN))
+    dh_loss[0, -1] = u
+    grads = rnn_backward(trace, dh_loss)
+    dz = grads.xs[0]                                       # = dL/dz_t, since W_xh = I
+    dh = np.empty((T, HIDDEN))
+    dh[-1] = u
+    dh[:-1] = dz[1:] @ W_hh                                # dL/dh_{t-1} = W_hh^T dz_t
+    h = trace.h[0]
+    return GradientFlow(params=params, h=h, dh=dh, norms=np.linalg.norm(dh, axis=1), slope=1.0 - h * h,
+                        radius=float(radius), spectral_norm=float(np.linalg.norm(W_hh, 2)))
+
+
+def step_bounds(flow: GradientFlow) -> np.ndarray:
+    """(T-1,) the bound on ||dL/dh_{t-1}|| / ||dL/dh_t|| for t = 2..T: ||W_hh|| * max_i tanh'(z_t,i)."""
+    if not isinstance(flow, GradientFlow):
+        raise TypeError(f"flow must be what gradient_flow returned; got {_checks.describe(flow)}")
+    return flow.spectral_norm * flow.slope[1:].max(axis=1)
+
+
+def verdict(ratio) -> str:
+    """The readout's word for a ratio ||dL/dh_1|| / ||dL/dh_T||: vanishes, explodes or roughly kept."""
+    r = float(_checks.array("ratio", ratio, ndim=0))
+    if r < 0:
+        raise ValueError(f"ratio must be >= 0; got {r}")
+    if r < VANISH:
+        return "vanishes"
+    if r > EXPLODE:
+        return "explodes"
+    return "roughly kept"
+
+
+# --- the cliff and clipping -----------------------------------------------------------------------
+
+CLIFF_T = 50                 # steps of the one-unit RNN
+CLIFF_KICK = 0.5             # x_1; x_t = 0 afterwards
+CLIFF_TARGET = -0.6          # y*, the wanted h_T
+CLIFF_LR = 0.5               # learning rate of ``descend`` in the explorer
+CLIFF_STEPS = 25             # gradient-descent steps in the explorer
+CLIFF_START = (1.5, -0.3)    # (w, b) where the explorer starts
+CLIFF_VIEW = ((0.0, 2.5), (-1.0, 0.6))   # the plotted (w, b) window
+LOSS_FLOOR = 1e-5            # smaller losses are drawn at this value on the log axis
+
+
+def _cliff_inputs():
+    xs = np.zeros((1, CLIFF_T, 1))
+    xs[0, 0, 0] = CLIFF_KICK
+    return xs
+
+
+def cliff_loss_and_grads(w, b):
+    """(loss, {"w": dL/dw (1,), "b": dL/db (1,)}) of the one-unit RNN at recurrent weight w, bias b."""
+    w = float(_checks.array("w", w, ndim=0))
+    b = float(_checks.array("b", b, ndim=0))
+    params = RNNParams(np.ones((1, 1)), np.array([[w]]), np.array([b]))
+    trace = rnn_forward(params, _cliff_inputs())
+    loss = mean_squared_error(trace.h_last, np.full((1, 1), CLIFF_TARGET))
+    dh = np.zeros((1, CLIFF_T, 1))
+    dh[:, -1] = loss.grad
+    g = rnn_backward(trace, dh).params
+    return loss.value, {"w": g.weight_h.reshape(1).copy(), "b": g.bias.copy()}
+
+
+def cliff_surface(ws, bs) -> np.ndarray:
+    """The loss at every (w, b) of a grid, (len(bs), len(ws)).
+
+    ws: (N,) recurrent weights; bs: (M,) biases. N one-unit RNNs side by side are one N-unit RNN
+    with a diagonal W_hh, so each row of the grid is a single ``rnn_forward``."""
+    ws = _checks.array("ws", ws, ndim=1)
+    bs = _checks.array("bs", bs, ndim=1)
+    if ws.size == 0 or bs.size == 0:
+        raise ValueError("ws and bs must each hold at least one value")
+    N = ws.size
+    xs = np.zeros((1, CLIFF_T, N))
+    xs[0, 0] = CLIFF_KICK
+    out = np.empty((bs.size, N))
+    for j, b in enumerate(bs):
+        trace = rnn_forward(RNNParams(np.eye(N), np.diag(ws), np.full(N, b)), xs)
+        out[j] = (trace.h_last[0] - CLIFF_TARGET) ** 2
+    return out
+
+
+class Trajectory(NamedTuple):
+    """``descend``'s record, one row per step k = 0..steps (the last row has no step after it).
+
+    w, b: (steps+1,) the parameters; loss: (steps+1,); norm: (steps+1,) the gradient's length
+    before clipping; step: (steps, 2) the (w, b) update actually taken."""
+
+    w: np.ndarray
+    b: np.ndarray
+    loss: np.ndarray
+    norm: np.ndarray
+    step: np.ndarray
+
+
+def descend(w0, b0, steps=CLIFF_STEPS, lr=CLIFF_LR, max_norm=None) -> Trajectory:
+    """Plain gradient descent (``lstm_core.SGD``) on the cliff loss from (w0, b0).
+
+    steps: an int >= 1; lr: the learning rate, > 0; max_norm: None (no clipping) or a positive
+    number, the length ``clip_grad_norm`` cuts each gradient down to."""
+    steps = _checks.positive_int("steps", steps)
+    if max_norm is not None:
+        max_norm = float(_checks.array("max_norm", max_norm, ndim=0))
+        if not max_norm > 0:
+            raise ValueError(f"max_norm must be a positive number or None; got {max_norm}")
+    params = {"w": np.array([float(_checks.array("w0", w0, ndim=0))]),
+              "b": np.array([float(_checks.array("b0", b0, ndim=0))])}
+    opt = SGD(params, lr=float(_checks.array("lr", lr, ndim=0)))
+    rows, taken = [], []
+    for k in range(steps + 1):
+        loss, g = cliff_loss_and_grads(params["w"][0], params["b"][0])
+        norm = global_norm(g)
+        rows.append((params["w"][0], params["b"][0], loss, norm))
+        if k == steps:
+            break
+        if max_norm is not None:
+            clip_grad_norm(g, max_norm)
+        before = np.array([params["w"][0], params["b"][0]])
+        opt.step(g)
+        taken.append(np.array([params["w"][0], params["b"][0]]) - before)
+    w, b, loss, norm = (np.array(c) for c in zip(*rows))
+    return Trajectory(w=w, b=b, loss=loss, norm=norm, step=np.array(taken))
+
+
+# --- the explorers ----------------------------------------------------------------------------------
+
+FLOW_PRESETS = {
+    "linear, radius 0.8": (0.8, 60, 0.0),
+    "linear, radius 1.2": (1.2, 60, 0.0),
+    "small inputs, radius 1": (1.0, 60, 0.1),
+    "large weights, saturated": (3.0, 60, 2.0),
+}
+
+
+def _edge(values):
+    """values pulled into Y_LIMITS (for drawing), and masks of those below / above."""
+    lo, hi = Y_LIMITS
+    return np.clip(values, lo, hi), values < lo, values > hi
+
+
+class GradientFlowExplorer(Explorer):
+    """||dL/dh_t|| of a plain RNN, for a loss at the last step, against t on a log axis, with the
+    product bound and radius^(T-t) for comparison; beside it, how saturated tanh is at each step.
+
+    Sliders: the spectral radius of W_hh, the length T and the input scale.
+    """
+
+    title = "Vanishing and exploding gradients in a plain RNN"
+
+    def __init__(self, radius=1.0, T=60, input_scale=0.1):
+        self._init = (float(radius), int(T), float(input_scale))
+        super().__init__()
+
+    def build(self):
+        r, T, s = self._init
+        self.radius_slider = float_slider("spectral radius of W_hh", r, 0.1, 3.0, step=0.05)
+        self.length_slider = int_slider("sequence length T", T, 5, T_MAX)
+        self.input_slider = float_slider("input scale", s, 0.0, 3.0, step=0.05)
+        self.presets = {}
+        for label, values in FLOW_PRESETS.items():
+            button = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+            button.on_click(lambda _b, v=values: self.apply_preset(*v))
+            self.presets[label] = button
+        self.controls = [self.radius_slider, self.length_slider, self.input_slider,
+                         widgets.HBox(list(self.presets.values()))]
+
+        self.fig, (ax_g, ax_s) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.4, 1])
+        ts = np.arange(1, T_MAX + 1)
+        ones = np.ones(T_MAX)
+        self.bound_line, = ax_g.plot(ts, ones, color=OKABE_ITO["vermillion"], linestyle=":", linewidth=1.6,
+                                     label="bound: product of ||W_hh|| max tanh'")
+        self.radius_line, = ax_g.plot(ts, ones, color=OKABE_ITO["grey"], linestyle="--", linewidth=1.4,
+                                      label="radius^(T - t)")
+        self.grad_line, = ax_g.plot(ts, ones, color=OKABE_ITO["blue"], linestyle="-", marker="o", markersize=3,
+                                    linewidth=1.8, label="||dL/dh_t||")
+        marks = {"color": OKABE_ITO["blue"], "markersize": 7, "markeredgecolor": "white", "markeredgewidth": 0.6,
+                 "linestyle": "none"}
+        self.low_marks, = ax_g.plot([], [], "v", label="beyond the axis (drawn at its edge)", **marks)
+        self.high_marks, = ax_g.plot([], [], "^", **marks)
+        ax_g.set_yscale("log")
+        ax_g.set_ylim(Y_LIMITS[0] / 3, Y_LIMITS[1] * 3)
+        ax_g.set_xlim(0, T_MAX + 1)
+        ax_g.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1, 1e5, 1e10, 1e15, 1e20])
+        ax_g.axhline(1.0, color="black", linewidth=0.6)
+        style_axes(ax_g, "Gradient size for a loss at step T", "step t", "||dL/dh_t|| (log scale)")
+        ax_g.legend(loc="lower right", fontsize=7, handlelength=3)
+
+        self.mean_line, = ax_s.plot(ts, ones, color=OKABE_ITO["orange"], linestyle="-", marker="s", markersize=3,
+                                    linewidth=1.6, label="mean over units")
+        self.max_line, = ax_s.plot(ts, ones, color=OKABE_ITO["green"], linestyle="--", linewidth=1.6,
+                                   label="largest unit (enters the bound)")
+        ax_s.axhline(1.0, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.0)
+        ax_s.annotate("tanh' can never exceed 1", (2, 1.0), xytext=(0, 3), textcoords="offset points", fontsize=8)
+        ax_s.set_ylim(0, 1.12)
+        ax_s.set_xlim(0, T_MAX + 1)
+        style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
+        ax_s.legend(loc="lower left", fontsize=7, handlelength=3)
+        self.ax_g, self.ax_s = ax_g, ax_s
+
+    def apply_preset(self, radius, T, input_scale):
+        with self.hold():
+            self.radius_slider.value = radius
+            self.length_slider.value = T
+            self.input_slider.value = input_scale
+
+    def compute(self) -> GradientFlow:
+        return gradient_flow(self.radius_slider.value, int(self.length_slider.value), self.input_slider.value)
+
+    def update(self):
+        fl = self.compute()
+        T = fl.norms.size
+        ts = np.arange(1, T + 1)
+        pad = np.full(T_MAX - T, np.nan)
+        bound = np.append(np.cumprod(step_bounds(fl)[::-1])[::-1], 1.0)     # prod over s = t+1..T
+        radius_ref = fl.radius ** (T - ts).astype(float)
+        shown, low, high = _edge(fl.norms)
+        self.grad_line.set_ydata(np.concatenate([shown, pad]))
+        self.bound_line.set_ydata(np.concatenate([_edge(bound)[0], pad]))
+        self.radius_line.set_ydata(np.concatenate([_edge(radius_ref)[0], pad]))
+        self.low_marks.set_data(ts[low], shown[low])
+        self.high_marks.set_data(ts[high], shown[high])
+        self.mean_line.set_ydata(np.concatenate([fl.slope.mean(axis=1), pad]))
+        self.max_line.set_ydata(np.concatenate([fl.slope.max(axis=1), pad]))
+
+        ratio = fl.ratio
+        word = verdict(ratio)
+        per_step = ratio ** (1.0 / (T - 1))
+        how = {"vanishes": "shrinks by more than 10x", "explodes": "grows by more than 10x",
+               "roughly kept": "stays within a factor of 10"}[word]
+        lines = [
+            f"W_hh: spectral radius {fl.radius:.2f} (largest |eigenvalue|), spectral norm ||W_hh|| = "
+            f"{fl.spectral_norm:.2f} (the most one step can stretch a vector); T = {T}, input scale "
+            f"{self.input_slider.value:.2f}.",
+            f"||dL/dh_1|| / ||dL/dh_T|| = {ratio:.2e} over {T - 1} steps back: the gradient {word} "
+            f"(it {how}).",
+            f"Average factor per step back: {per_step:.3f}; the bound ||W_hh|| * max tanh' allows at most "
+            f"{float(step_bounds(fl).max()):.3f} on the loosest step.",
+            f"tanh' over all units and steps: mean {fl.slope.mean():.3f} (1 = linear, near 0 = saturated).",
+        ]
+        n_low, n_high = int(low.sum()), int(high.sum())
+        if n_low or n_high:
+            lines.append(f"{n_low + n_high} of {T} points lie outside the plotted range 1e-20..1e20 "
+                         f"({n_low} below, {n_high} above) and are drawn at its edge as triangles.")
+        self.set_readout(lines)
+
+
+class ClippingExplorer(Explorer):
+    """Gradient descent on the cliff loss of a one-unit RNN, with and without clipping, on the
+    (w, b) plane over the loss surface; the readout compares the steep step's raw and clipped
+    gradient (same direction, shorter length).
+
+    Sliders: the clipping threshold max_norm and the starting point (w0, b0).
+    """
+
+    title = "Gradient clipping on a loss cliff"
+
+    def __init__(self, max_norm=1.0, w0=CLIFF_START[0], b0=CLIFF_START[1]):
+        self._init = (float(max_norm), float(w0), float(b0))
+        super().__init__()
+
+    def build(self):
+        m, w0, b0 = self._init
+        (wl, wh), (bl, bh) = CLIFF_VIEW
+        self.clip_slider = float_slider("clip threshold max_norm", m, 0.1, 5.0, step=0.1, readout_format=".1f")
+        self.w_slider = float_slider("start w0", w0, 0.8, 2.2, step=0.05)
+        self.b_slider = float_slider("start b0", b0, -0.6, 0.3, step=0.05)
+        self.controls = [self.clip_slider, self.w_slider, self.b_slider]
+
+        self.fig, (ax_p, ax_l) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.25, 1])
+        image = ax_p.imshow(_cached_surface(wl, wh, bl, bh), origin="lower", extent=(wl, wh, bl, bh), aspect="auto",
+                            cmap="cividis", vmin=0, vmax=2.6, interpolation="nearest")
+        keep_in_frame(image)                                        # the surface never changes
+        bar = self.fig.colorbar(image, ax=ax_p)
+        bar.set_label("colour: (h_T - y*)^2", fontsize=8)
+        bar.ax.set_title("loss", fontsize=8)
+        self.raw_path, = ax_p.plot([], [], color=OKABE_ITO["vermillion"], linestyle="--", marker="x", markersize=5,
+                                   linewidth=1.4, label="no clipping")
+        self.clip_path, = ax_p.plot([], [], color=OKABE_ITO["sky"], linestyle="-", marker="o", markersize=3,
+                                    linewidth=1.6, label="clipped")
+        self.start_mark, = ax_p.plot([], [], "*", color="white", markeredgecolor="black", markersize=11,
+                                     linestyle="none", label="start")
+        self.exit_text = ax_p.text(0.02, 0.03, "", transform=ax_p.transAxes, fontsize=7, color="black",
+                                   bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
+        ax_p.set_xlim(wl, wh)
+        ax_p.set_ylim(bl, bh)
+        style_axes(ax_p, "Descent on the loss surface", "recurrent weight w", "bias b")
+        ax_p.grid(False)
+        ax_p.legend(loc="upper right", fontsize=7, handlelength=2.5)
+
+        ks = np.arange(CLIFF_STEPS + 1)
+        self.raw_loss, = ax_l.plot(ks, np.ones(ks.size), color=OKABE_ITO["vermillion"], linestyle="--", marker="x",
+                                   markersize=5, linewidth=1.4, label="no clipping")
+        self.clip_loss, = ax_l.plot(ks, np.ones(ks.size), color=OKABE_ITO["sky"], linestyle="-", marker="o",
+                                    markersize=3, linewidth=1.6, label="clipped")
+        ax_l.set_yscale("log")
+        ax_l.set_xlim(-0.5, CLIFF_STEPS + 0.5)
+        ax_l.set_ylim(LOSS_FLOOR / 2, 5.0)
+        style_axes(ax_l, "Loss during descent", "gradient-descent step k", "loss (log scale)")
+        ax_l.legend(loc="upper right", fontsize=7, handlelength=2.5)
+        self.ax_p, self.ax_l = ax_p, ax_l
+
+    def compute(self):
+        w0, b0 = float(self.w_slider.value), float(self.b_slider.value)
+        return _descend_cached(w0, b0, None), _descend_cached(w0, b0, float(self.clip_slider.value))
+
+    def update(self):
+        raw, clipped = self.compute()
+        m = float(self.clip_slider.value)
+        self.raw_path.set_data(raw.w, raw.b)
+        self.clip_path.set_data(clipped.w, clipped.b)
+        self.start_mark.set_data([raw.w[0]], [raw.b[0]])
+        self.raw_loss.set_ydata(np.maximum(raw.loss, LOSS_FLOOR))
+        self.clip_loss.set_ydata(np.maximum(clipped.loss, LOSS_FLOOR))
+        (wl, wh), (bl, bh) = CLIFF_VIEW
+        outside = (raw.w < wl) | (raw.w > wh) | (raw.b < bl) | (raw.b > bh)
+        self.exit_text.set_text(f"no clipping ends at w = {raw.w[-1]:.1f}, b = {raw.b[-1]:.1f}" if outside.any()
+                                else "")
+
+        k = int(np.argmax(clipped.norm[:-1]))                    # the steepest step of the clipped run
+        g = clipped.norm[k]
+        cut = min(g, m)
+        _, raw_g = cliff_loss_and_grads(clipped.w[k], clipped.b[k])
+        raw_dir = -np.array([raw_g["w"][0], raw_g["b"][0]])
+        cos = float(raw_dir @ clipped.step[k] / (np.linalg.norm(raw_dir) * np.linalg.norm(clipped.step[k])))
+        lines = [
+            f"Start (w, b) = ({raw.w[0]:.2f}, {raw.b[0]:.2f}); {CLIFF_STEPS} steps of gradient descent, "
+            f"learning rate {CLIFF_LR}; clipping threshold {m:.1f}.",
+            f"Largest gradient length met: without clipping {raw.norm[:-1].max():.3g} (step "
+            f"{int(np.argmax(raw.norm[:-1]))}), with clipping {g:.3g} (step {k}).",
+            f"At step {k} clipping scales the gradient by {cut / g:.4f}: its length goes from {g:.3g} to {cut:.3g} "
+            f"and its direction does not change (cosine between the raw and the clipped step {cos:.4f}; the step taken "
+            f"is {np.hypot(*clipped.step[k]):.3g} long).",
+            f"Final loss: without clipping {raw.loss[-1]:.4f} at (w, b) = ({raw.w[-1]:.2f}, {raw.b[-1]:.2f}); "
+            f"with clipping {clipped.loss[-1]:.4f} at ({clipped.w[-1]:.2f}, {clipped.b[-1]:.2f}).",
+        ]
+        if outside.any():
+            lines.append(f"The run without clipping leaves the plotted window at step {int(np.argmax(outside))}.")
+        if raw.norm[-1] == 0.0 or raw.norm[-1] < 1e-12:
+            lines.append("Without clipping the final gradient is zero: the unit is saturated for good and "
+                         "gradient descent can no longer move.")
+        self.set_readout(lines)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_surface(wl, wh, bl, bh):
+    return cliff_surface(np.linspace(wl, wh, 126), np.linspace(bl, bh, 161))
+
+
+@functools.lru_cache(maxsize=256)
+def _descend_cached(w0, b0, max_norm):
+    # the run without clipping does not depend on the threshold: moving that slider reuses it
+    return descend(w0, b0, max_norm=max_norm)

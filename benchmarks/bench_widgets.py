@@ -2,15 +2,20 @@
 in place, and redraw the figure with Agg (ipympl renders the same way in the kernel, then sends
 the changed pixels to the browser).
 
-    python benchmarks/bench_widgets.py [--updates N]
+    python benchmarks/bench_widgets.py [--updates N] [--cpu] [NAME ...]
+
+NAME: only the explorers whose class names contain one of these (all by default). --cpu: time
+with the process's CPU time instead of the wall clock (steadier when others load the machine).
 
 For every explorer, every slider is moved through N values spread over its range, one at a
 time, and each move is timed (setting a slider runs update() and the redraw). The reference in
 the same run is a bare redraw of the same figure with nothing changed: the difference is what
 the explorer's own work costs. Target: median <= 50 ms.
 
-Explorers draw their frame (axes, ticks, labels, titles) once as an image and redraw only
-the data on top (lstm_core/widgets/_frame.py); those whose axes rescale on most moves opt out.
+Explorers draw their frame (axes, ticks, labels, titles, and any artist marked with
+``keep_in_frame``) once as a picture and redraw only the data on top (lstm_core/widgets/_frame.py).
+An explorer whose axes would rescale on every move keeps its limits fixed or moves them in steps
+(squashing.py, layouts.py), so most moves reuse the picture; the rest opt out (cache_frame = False).
 The bare redraw is of the figure as the explorer leaves it (with its cached frame, if any).
 """
 
@@ -37,7 +42,7 @@ def sliders(ex):
     return [c for c in ex.leaf_controls() if isinstance(c, (widgets.FloatSlider, widgets.IntSlider))]
 
 
-def bench(cls, updates):
+def bench(cls, updates, clock=time.perf_counter):
     """Milliseconds per slider move, and per bare redraw."""
     ex = cls()
     times = []
@@ -49,14 +54,14 @@ def bench(cls, updates):
             v = v.item()
             if v == s.value:
                 continue
-            t0 = time.perf_counter()
+            t0 = clock()
             s.value = v
-            times.append(time.perf_counter() - t0)
+            times.append(clock() - t0)
     ref = []
     for _ in range(max(10, updates)):
-        t0 = time.perf_counter()
+        t0 = clock()
         ex.fig.canvas.draw()
-        ref.append(time.perf_counter() - t0)
+        ref.append(clock() - t0)
     plt.close(ex.fig)
     return [1e3 * t for t in times], [1e3 * t for t in ref]
 
@@ -64,8 +69,12 @@ def bench(cls, updates):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--updates", type=int, default=25, help="values per slider")
+    ap.add_argument("--cpu", action="store_true", help="process CPU time instead of wall-clock time")
+    ap.add_argument("names", nargs="*", help="only explorers whose class names contain one of these")
     args = ap.parse_args()
-    print(f"matplotlib {matplotlib.__version__}, backend Agg, {os.cpu_count()} cores; times in ms")
+    clock = time.process_time if args.cpu else time.perf_counter
+    print(f"matplotlib {matplotlib.__version__}, backend Agg, {os.cpu_count()} cores; "
+          f"times in ms ({'CPU' if args.cpu else 'wall clock'})")
     head = f"{'explorer':<24} {'moves':>5} | {'median':>7} {'p95':>7} | {'bare redraw':>11} | {'target':>6}"
     print(head)
     print("-" * len(head))
@@ -73,7 +82,9 @@ def main():
         cls = getattr(W, name)
         if not (isinstance(cls, type) and issubclass(cls, W.Explorer)) or cls is W.Explorer:
             continue
-        t, ref = bench(cls, args.updates)
+        if args.names and not any(n.lower() in name.lower() for n in args.names):
+            continue
+        t, ref = bench(cls, args.updates, clock)
         med = statistics.median(t)
         print(f"{name:<24} {len(t):>5} | {med:7.1f} {np.percentile(t, 95):7.1f} | "
               f"{statistics.median(ref):11.1f} | {'ok' if med <= 50 else 'SLOW':>6}", flush=True)

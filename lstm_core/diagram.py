@@ -20,7 +20,8 @@ Use::
 
 ``show_values`` only changes texts, fill colours and line widths in place (``set_text``,
 ``set_facecolor``, ``set_linewidth``), so it is cheap enough to call on every slider move. The
-diagram shows one unit (hidden size 1): each quantity is a single number.
+diagram shows one unit (hidden size 1): each quantity is a single number. ``fixed_artists()``
+names the parts it never changes (arrows, nodes, words), which an explorer can draw once.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ class CellDiagram:
         self.ax = ax
         self.fontsize = fontsize
         self.texts, self.boxes, self.memory = {}, {}, {}
+        self._on_boxes = []       # fixed artists drawn over parts that change (boxes, memory line)
         self._draw()
         self.show_symbols()
         if ax is None:
@@ -120,8 +122,9 @@ class CellDiagram:
         c = Circle((x, y), NODE_R, facecolor="white", edgecolor="black", linewidth=1.6, zorder=4,
                    label=label)
         self.ax.add_patch(c)
-        self.ax.text(x, y, symbol, ha="center", va="center", fontsize=self.fontsize + 2,
-                     fontweight="bold", zorder=5)
+        t = self.ax.text(x, y, symbol, ha="center", va="center", fontsize=self.fontsize + 2,
+                         fontweight="bold", zorder=5)
+        self._on_boxes += [c, t]
         return c
 
     def _text(self, name, x, y, size=None, **kw):
@@ -176,8 +179,9 @@ class CellDiagram:
                                  edgecolor=st["color"], linewidth=2.4, linestyle=st["linestyle"], zorder=3)
             ax.add_patch(box)
             self.boxes[gate] = box
-            ax.text(gx, Y_GATE + 4.2, GATE_WORDS[gate], ha="center", va="center", fontsize=fs - 2, zorder=6)
-            ax.text(gx, Y_GATE + 0.4, GATE_ACT[gate], ha="center", va="center", fontsize=fs, zorder=6)
+            self._on_boxes += [
+                ax.text(gx, Y_GATE + 4.2, GATE_WORDS[gate], ha="center", va="center", fontsize=fs - 2, zorder=6),
+                ax.text(gx, Y_GATE + 0.4, GATE_ACT[gate], ha="center", va="center", fontsize=fs, zorder=6)]
             self._text(gate, gx, Y_GATE - 3.8, fs - 1, fontweight="bold")
 
         # f goes straight up into the keep node.
@@ -198,7 +202,8 @@ class CellDiagram:
                              facecolor="white", edgecolor="black", linewidth=1.6, zorder=3)
         ax.add_patch(box)
         self.boxes["tanh_c"] = box
-        ax.text(X_OUT, Y_TANH + 1.8, "tanh", ha="center", va="center", fontsize=fs - 1, zorder=6)
+        self._on_boxes.append(ax.text(X_OUT, Y_TANH + 1.8, "tanh", ha="center", va="center", fontsize=fs - 1,
+                                      zorder=6))
         self._text("tanh_c", X_OUT, Y_TANH - 1.8, fs - 1)
         self._arrow((X_OUT, Y_TANH - 4), (X_OUT, Y_GATE + NODE_R), "black")
         self._arrow((GATE_X["o"] + GATE_W / 2, Y_GATE), (X_OUT - NODE_R, Y_GATE), "black")
@@ -210,6 +215,21 @@ class CellDiagram:
             "(also next step's\nprevious output)")
         for name in ("c_prev_words", "c_words", "h_prev_words", "h_words"):
             self.texts[name].set_style("italic")
+
+    def fixed_artists(self):
+        """(under, over): the drawing's artists that ``show_values`` never changes.
+
+        under: arrows, lines, fixed words, lying beneath nothing that changes; over: the words on
+        the gate and tanh boxes (whose fill changes) and the nodes (which the memory line, whose
+        width changes, runs into). The rest (value texts, boxes, memory segments) changes."""
+        ax = self.ax
+        fixed_names = {name for name in self.texts if name.endswith("_words") or name == "h_note"}
+        changing = ([t for name, t in self.texts.items() if name not in fixed_names]
+                    + list(self.boxes.values()) + list(self.memory.values()))
+        over = list(self._on_boxes)
+        under = [a for a in list(ax.lines) + list(ax.patches) + list(ax.texts) + list(ax.collections)
+                 if a not in changing and a not in over]
+        return under, over
 
     # --- filling in -----------------------------------------------------------------------------
     def show_symbols(self):

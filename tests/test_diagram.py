@@ -86,3 +86,21 @@ def test_gate_texts_fit_their_boxes():
         outer = box.get_window_extent(r)
         inner = d.texts[gate].get_window_extent(r)
         assert outer.x0 <= inner.x0 and inner.x1 <= outer.x1, gate
+
+
+def test_fixed_artists_are_the_parts_show_values_never_changes():
+    d = CellDiagram()
+    under, over = d.fixed_artists()
+    assert not set(under) & set(over)
+    changing = [t for name, t in d.texts.items() if not (name.endswith("_words") or name == "h_note")]
+    changing += list(d.boxes.values()) + list(d.memory.values())
+    assert not (set(under) | set(over)) & set(changing)
+    fixed_texts = [a for a in under + over if hasattr(a, "get_text")]
+    words = {t.get_text() for t in fixed_texts}
+    assert {"forget gate", "σ (sigmoid)", "tanh", "×", "+", "old memory", "cell state: long-term memory"} <= words
+    before = [(a.get_text() if hasattr(a, "get_text") else None, a.get_visible()) for a in under + over]
+    d.show_values(**WIDEST)
+    assert [(a.get_text() if hasattr(a, "get_text") else None, a.get_visible()) for a in under + over] == before
+    # every artist of the drawing is either fixed or one of those show_values changes
+    everything = list(d.ax.lines) + list(d.ax.patches) + list(d.ax.texts)
+    assert set(everything) == set(under) | set(over) | set(changing)

@@ -256,3 +256,49 @@ def test_exercise_keras_forget_column():
     assert "input gate" in check("08-keras-forget-column", 0).message
     assert "candidate" in check("08-keras-forget-column", 32).message
     assert "Count from 0" in check("08-keras-forget-column", 17).message
+
+
+# --- speed: limits from a short list, so the cached frame is reused on most moves -----------------
+
+def test_nice_limit():
+    from lstm_core.widgets.layouts import nice_limit
+    assert [nice_limit(v) for v in (0.9, 1, 1.2, 2.5, 4, 7, 12, 59_600, 55_390_000)] == \
+        [1, 1, 2, 3, 5, 10, 20, 100_000, 100_000_000]
+
+
+def test_param_counter_limits_leave_room_and_mostly_stay():
+    ex = ParamCountExplorer()
+    picture = ex._frame.image
+    for d in (129, 130, 131, 140):         # small moves: same limits, the frame is reused
+        ex.d_slider.value = d
+        assert ex._frame.image is picture
+    total = max(by_hand(140, 64, 1, "lstm", nb)[0] for nb in (1, 2))
+    assert ex.ax_all.get_xlim() == (0, 100_000) and ex.ax_all.get_xlim()[1] >= 1.2 * total
+    assert ex.ax_b.get_xlim() == (0, 1000)       # 2 x 4 x 64 = 512 biases, x 1.3 -> 1000
+    ex.d_slider.value = 4096                     # a big move: new limits, new frame
+    assert ex._frame.image is not picture
+    assert ex.ax_all.get_xlim()[1] >= 1.2 * by_hand(4096, 64, 1, "lstm", 2)[0]
+    # no tick sits at the right end, where its label would run into the next panel's
+    ex.fig.canvas.draw()
+    for ax in (ex.ax_all, ex.ax_b):
+        assert max(ax.get_xticks()) < ax.get_xlim()[1]
+
+
+def test_layout_scale_moves_in_steps_and_keeps_one_square_per_number(layout_explorer):
+    ex = layout_explorer
+    set_view(ex, "torch", 1, 2, "f")
+    picture = ex._frame.image
+    set_view(ex, "torch", 2, 2, "f")
+    assert ex._frame.image is picture            # same scale step: the frame is reused
+    for D, H in SIZES:
+        set_view(ex, "gate", D, H, "f")
+        ex.fig.canvas.draw()
+        # equal scales: one unit is as many pixels across as it is high
+        (x0, y0), (x1, y1) = ex.ax.transData.transform([(0, 0), (1, 1)])
+        assert abs(x1 - x0) == pytest.approx(abs(y1 - y0), rel=1e-6)
+        # every block lies inside the limits
+        lo, hi = sorted(ex.ax.get_xlim()), sorted(ex.ax.get_ylim())
+        for p in ex.blocks:
+            if p.get_visible():
+                assert lo[0] <= p.get_x() and p.get_x() + p.get_width() <= lo[1]
+                assert hi[0] <= p.get_y() and p.get_y() + p.get_height() <= hi[1]

@@ -76,3 +76,37 @@ def test_exercises():
     assert check("02-tanh-chain-x2", 3.1e-12)
     assert "10th power" in check("02-tanh-chain-x2", d).message
     assert "slopes" in check("02-tanh-chain-x2", math.tanh(2.0) ** 10).message
+
+
+# --- speed: the right panel's limits move in steps, so the cached frame is mostly reused -------
+
+def test_axis_limits_move_in_steps_that_cover_the_curves():
+    from lstm_core.widgets.squashing import gradient_axis_limits
+    # n = 10 at x = 2: tanh'(2)^10 = 3.1e-12, so 12.5 decades are needed -> the 15-decade step
+    d = 1 - math.tanh(2.0) ** 2
+    assert gradient_axis_limits(10, d ** 10) == ((-0.3, 10.3), (1e-15, 3.0))
+    assert gradient_axis_limits(1, 0.25) == ((-0.3, 3.3), (1e-3, 3.0))
+    assert gradient_axis_limits(7, 1e-40)[0] == (-0.3, 10.3)
+    worst = (1 - math.tanh(6.0) ** 2) ** 30                  # the smallest gradient the sliders reach
+    (_, right), (bottom, _) = gradient_axis_limits(30, worst)
+    assert right >= 30 and 0 < bottom < worst
+
+
+def test_small_moves_reuse_the_cached_frame():
+    ex = SaturationExplorer(x=2.0, n=10)
+    picture = ex._frame.image
+    for x in (2.05, 2.1, 2.15, 2.2):       # the y limits stay on the same step
+        ex.x_slider.value = x
+        assert ex._frame.image is picture
+        assert_shows(ex, x, 10)
+    ex.n_slider.value = 30                  # a big change moves to other limits (a new frame)
+    assert ex._frame.image is not picture
+    assert_shows(ex, 2.2, 30)
+
+
+def test_gradient_ticks_are_plain_powers_of_ten():
+    ex = SaturationExplorer(x=2.0, n=10)
+    ex.fig.canvas.draw()
+    labels = [t.get_text() for t in ex.ax_g.get_yticklabels() if t.get_text()]
+    assert labels and all(lab.startswith("10") and "$" not in lab for lab in labels)
+    assert "10\u207b\u00b9\u00b2" in labels         # 10^-12

@@ -238,3 +238,40 @@ def test_exercises():
     assert check("07-ten-steps", 0.9 ** 10)
     fb = check("07-ten-steps", 1 - 0.9 ** 10)
     assert not fb and "share lost" in fb.message
+
+
+# --- speed: the drawing's fixed parts are drawn once -----------------------------------------
+
+def _pixels(fig):
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int).copy()
+
+
+def test_fixed_parts_of_the_drawing_are_cached_and_the_picture_stays_exact():
+    """Arrows, nodes and words go into the cached frame (the nodes and the words on the boxes
+    into the layer over the data), so a move draws only the numbers, fills and memory line; the
+    picture must still equal an ordinary full draw, pixel for pixel, after any move."""
+    ex = WholeCellExplorer()
+    frame = ex._frame
+    assert frame is not None and frame.overlay is not None
+    drawn = [t for t in ex.ax.texts if t.get_visible()]
+    # only the 16 numbers of the drawing are drawn on a move (the fixed words are in the frame)
+    assert len(drawn) == 16
+    assert {t.get_text() for t in drawn} >= {f"f = {sig(2.0 + 1.0 - 1.0):.3f}", "z = +2.00"}
+    picture = frame.image
+    for slider, value in ((ex.x_slider, -4.0), (ex.c_slider, 3.5), (ex.b_slider, 6.0)):
+        slider.value = value
+        assert frame.image is picture          # nothing fixed changed: the frame is reused
+        cached = _pixels(ex.fig)
+        frame.release()
+        ex.fig.canvas.draw()
+        full = _pixels(ex.fig)
+        frame.refresh()
+        picture = frame.image
+        ex.fig.canvas.draw()
+        assert (np.abs(cached - full).max(axis=-1) > 40).mean() < 1e-3
+
+
+def test_keep_in_frame_rejects_what_is_not_an_artist():
+    from lstm_core.widgets._frame import keep_in_frame
+    with pytest.raises(TypeError, match="argument 1 must be a matplotlib Artist"):
+        keep_in_frame(WholeCellExplorer().diagram.memory["old"], "a line")

@@ -11,6 +11,8 @@ ParamCountExplorer counts the parameters of a stack of LSTM / GRU / RNN layers i
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -33,6 +35,7 @@ GATE_WORDS = {"f": "forget gate f", "i": "input gate i", "g": "candidate C~ (g)"
 AXES_BOX = (0.08, 0.13, 0.65, 0.78)   # left, bottom, width, height (figure fraction)
 MAX_BLOCKS = 16   # PyTorch: 4 arrays x 4 gates
 MAX_ARRAYS = 12   # lstm_core per gate: 4 gates x (W_x, W_h, b)
+SCALE_STEP = 1.25  # the drawing's scale (numbers per inch) moves in steps of this factor
 
 
 def _span(start, stop):
@@ -48,10 +51,6 @@ class LayoutExplorer(Explorer):
     the readout names. Every shape is read off arrays lstm_core builds (``LSTMParams.init``,
     ``gate``, ``concatenated``, ``to_torch``, ``to_keras``).
     """
-
-    # Most moves rescale an axis, which changes the frame, so caching it would only add work
-    # (benchmarks/bench_widgets.py).
-    cache_frame = False
 
     title = "Where each gate's weights live: one LSTM layer in five layouts"
 
@@ -103,15 +102,23 @@ class LayoutExplorer(Explorer):
 
     def _fit(self, right, bottom, head_in):
         """Limits showing the drawing [0, right] x [0, bottom] (rows go down) with equal scales on
-        both axes, a margin, and ``head_in`` inches free above row 0 for the headers."""
+        both axes, a margin, and ``head_in`` inches free above row 0 for the headers.
+
+        The scale (units per inch) is rounded up to a power of SCALE_STEP and the drawing sits at
+        the top left, so the limits (and the cached frame with its ticks) stay the same over most
+        moves of the sliders instead of changing on every one."""
         w_in, h_in = self.fig.get_size_inches()
         box_w, box_h = AXES_BOX[2] * w_in, AXES_BOX[3] * h_in
         margin_in = 0.12
         scale = max(right / (box_w - 2 * margin_in), bottom / (box_h - head_in - 2 * margin_in))  # units/inch
-        x0 = -(box_w * scale - right) / 2
+        scale = SCALE_STEP ** math.ceil(math.log(scale, SCALE_STEP) - 1e-9)
+        x0 = -margin_in * scale
         y0 = -(head_in + margin_in) * scale
-        self.ax.set_xlim(x0, x0 + box_w * scale)
-        self.ax.set_ylim(y0 + box_h * scale, y0)
+        xlim, ylim = (x0, x0 + box_w * scale), (y0 + box_h * scale, y0)
+        if self.ax.get_xlim() != xlim:       # (equal limits set again would still mark the axes stale)
+            self.ax.set_xlim(*xlim)
+        if self.ax.get_ylim() != ylim:
+            self.ax.set_ylim(*ylim)
         return scale
 
     # --- geometry ----------------------------------------------------------------------------------
@@ -251,7 +258,8 @@ class LayoutExplorer(Explorer):
                 rect.set_width(w)
                 rect.set_height(h)
                 text.set_position((x + w / 2, y - 0.04 * scale))
-        self.ax.set_title(title, fontsize=10)
+        if self.ax.get_title() != title:
+            self.ax.set_title(title, fontsize=10)
 
         counting = "torch" if kind == "torch" else "keras"
         n = count_params(D, H, counting)
@@ -269,8 +277,26 @@ class LayoutExplorer(Explorer):
 # --- parameter counting ------------------------------------------------------------------------------
 CELLS = (("LSTM (4 gate blocks)", "lstm"), ("GRU (3 gate blocks)", "gru"), ("vanilla RNN (1 block)", "rnn"))
 CONVENTION_WORDS = {"keras": "one bias per gate ('keras')", "torch": "two biases per gate ('torch')"}
+NICE_MANTISSAS = (1, 2, 3, 5)
 SEGMENTS = (("input weights", OKABE_ITO["blue"], "//"), ("recurrent weights", OKABE_ITO["orange"], "\\\\"),
             ("biases", OKABE_ITO["green"], ".."))
+
+
+def nice_limit(v):
+    """The first of 1, 2, 3, 5, 10, 20, 30, 50, ... that is >= v (v > 0).
+
+    Axis limits taken from this short list change only now and then as the sliders move, so the
+    cached frame (ticks and their labels) is reused on most moves (benchmarks/bench_widgets.py)."""
+    e = math.floor(math.log10(v))
+    return next(m * 10.0 ** k for k in (e - 1, e, e + 1) for m in NICE_MANTISSAS if m * 10.0 ** k >= v)
+
+
+class _BelowTop(MaxNLocator):
+    """MaxNLocator without a tick at the right end (its label would run into the next panel's)."""
+
+    def tick_values(self, vmin, vmax):
+        ticks = super().tick_values(vmin, vmax)
+        return ticks[ticks < vmax - 1e-9 * abs(vmax)]
 
 
 def _compact(v, _pos=None):
@@ -290,10 +316,6 @@ class ParamCountExplorer(Explorer):
     input weights, recurrent weights and biases; right panel: the biases alone, where the two
     conventions differ. The readout writes the formula of every layer with the numbers in.
     """
-
-    # Most moves rescale an axis, which changes the frame, so caching it would only add work
-    # (benchmarks/bench_widgets.py).
-    cache_frame = False
 
     title = "Counting parameters: one bias per gate, or two"
 
@@ -334,6 +356,7 @@ class ParamCountExplorer(Explorer):
         self.fig.legend(handles=[self.bars[name][0] for name, _, _ in SEGMENTS],
                         labels=[name for name, _, _ in SEGMENTS], loc="outside lower center", ncols=3, fontsize=8)
         for ax in (ax_all, ax_b):
+            ax.xaxis.set_major_locator(_BelowTop(nbins="auto", steps=[1, 2, 2.5, 5, 10]))
             ax.xaxis.set_major_formatter(FuncFormatter(_compact))
         ax_all.invert_yaxis()
         self.bias_bars = ax_b.barh(rows, [0, 0], color=OKABE_ITO["green"], hatch="..", edgecolor="black",
@@ -380,14 +403,19 @@ class ParamCountExplorer(Explorer):
                 bar.set_x(left)
                 bar.set_width(splits[c][name])
                 left += splits[c][name]
+        # limits from a short list of round numbers, with room for the count written after each bar
+        right_all = nice_limit(1.2 * biggest)
+        right_b = nice_limit(1.3 * splits["torch"]["biases"])
+        for k, c in enumerate(("keras", "torch")):
             self.total_text[k].set_text(f"{totals[c]:,}")
-            self.total_text[k].set_position((totals[c] + 0.02 * biggest, k))
+            self.total_text[k].set_position((totals[c] + 0.015 * right_all, k))
             b = splits[c]["biases"]
             self.bias_bars[k].set_width(b)
             self.bias_text[k].set_text(f"{b:,}")
-            self.bias_text[k].set_position((b * 1.04, k))
-        self.ax_all.set_xlim(0, 1.35 * biggest)
-        self.ax_b.set_xlim(0, 1.45 * splits["torch"]["biases"])
+            self.bias_text[k].set_position((b + 0.03 * right_b, k))
+        for ax, right in ((self.ax_all, right_all), (self.ax_b, right_b)):
+            if ax.get_xlim() != (0, right):   # (equal limits set again would still mark the axes stale)
+                ax.set_xlim(0, right)
 
         cell_word = dict((v, k) for k, v in CELLS)[cell]
         lines = [f"{cell_word}, {n} layer{'s' if n > 1 else ''}, input size D = {D}, hidden size H = {H}: "

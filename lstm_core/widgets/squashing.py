@@ -8,23 +8,50 @@ layers is slope(x) ** n:
     relu:    1 for x > 0, and 0 (the gradient is cut) for x <= 0
 
 The left panel marks the operating point on both slope curves; the right panel shows, on a log
-axis, the gradient left after 0, 1, ..., n layers.
+axis, the gradient left after 0, 1, ..., n layers. Its limits move in steps (``N_STEPS``,
+``DECADE_STEPS``), not on every move, so that the drawn frame (ticks, labels) can be reused.
 """
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .. import activations as act
-from ..plotting import FUNCTION_STYLE, OKABE_ITO, new_figure, style_axes
+from ..plotting import FUNCTION_STYLE, OKABE_ITO, freeze_layout, new_figure, style_axes
 from ._base import Explorer, float_slider
+from ._frame import keep_in_frame
 
 N_MAX = 30
 X_RANGE = (-6.0, 6.0)
 SLOPES = {"sigmoid": act.dsigmoid, "tanh": act.dtanh}
+# The right panel's limits move in steps, so most moves keep the cached frame (ticks, labels):
+# the x axis shows k = 0 .. the first of N_STEPS that is >= n; the y axis goes down to
+# 10^-(the first of DECADE_STEPS that leaves half a decade below the smallest gradient).
+N_STEPS = (3, 6, 10, 15, 20, 30)
+DECADE_STEPS = (3, 6, 10, 15, 20, 30, 45, 70, 100, 150)
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
+
+def _power_of_ten(v, _pos=None):
+    """Tick label 10⁻²⁰ in plain unicode (mathtext would take several times longer to draw)."""
+    if not v > 0:
+        return ""
+    e = math.log10(v)
+    if abs(e - round(e)) > 1e-6:
+        return ""
+    return "10" + str(int(round(e))).translate(_SUPERSCRIPT)
+
+
+def gradient_axis_limits(n, lowest):
+    """(x limits, y limits) of the right panel for depth n and smallest gradient ``lowest``."""
+    top_n = next((s for s in N_STEPS if s >= n), n)
+    need = 0.5 - math.floor(math.log10(lowest))            # decades below 1, with half a decade spare
+    decades = next((s for s in DECADE_STEPS if s >= need), math.ceil(need))
+    return (-0.3, top_n + 0.3), (10.0 ** -decades, 3.0)
 
 
 def _fmt(v: float) -> str:
@@ -38,10 +65,6 @@ class SaturationExplorer(Explorer):
     Readout: the slope of one layer and the gradient that survives n layers, for sigmoid and tanh
     (and what a ReLU would do at the same x).
     """
-
-    # Most moves rescale an axis, which changes the frame, so caching it would only add work
-    # (benchmarks/bench_widgets.py).
-    cache_frame = False
 
     title = "Saturation: how much gradient survives a chain of n squashing layers"
 
@@ -72,7 +95,7 @@ class SaturationExplorer(Explorer):
         self.d_markers, self.g_lines, self.g_ends = {}, {}, {}
         for name, dfn in SLOPES.items():
             style = FUNCTION_STYLE[name]
-            ax_d.plot(grid, dfn(grid), label=f"{name}'(x)", **style)
+            keep_in_frame(*ax_d.plot(grid, dfn(grid), label=f"{name}'(x)", **style))
             self.d_markers[name], = ax_d.plot([], [], "o", color=style["color"], markersize=8,
                                               markeredgecolor="black")
             marker = "o" if name == "sigmoid" else "s"
@@ -81,8 +104,8 @@ class SaturationExplorer(Explorer):
                                            markeredgecolor="black")
         relu = FUNCTION_STYLE["relu"]
         self.relu_line, = ax_g.plot([], [], label="relu layers (x > 0)", **relu)
-        ax_d.axhline(0.25, color="grey", linewidth=0.8, linestyle=":")
-        ax_d.axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
+        keep_in_frame(ax_d.axhline(0.25, color="grey", linewidth=0.8, linestyle=":"),
+                      ax_d.axhline(1.0, color="grey", linewidth=0.8, linestyle=":"))
         ax_d.set_ylim(-0.05, 1.12)
         ax_d.set_xlim(lo, hi)
         self.vline = ax_d.axvline(self._x0, color="grey", linewidth=0.8)
@@ -92,12 +115,16 @@ class SaturationExplorer(Explorer):
         ax_g.set_yscale("log")
         ax_g.yaxis.set_major_locator(LogLocator(base=10, numticks=6))
         ax_g.yaxis.set_minor_locator(NullLocator())
+        ax_g.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
         ax_g.axhline(1.0, color=OKABE_ITO["grey"], linewidth=0.8, linestyle=":")
         ax_g.legend(loc="lower left", fontsize=8)
         ax_g.xaxis.set_major_locator(MaxNLocator(integer=True))
         style_axes(ax_g, "Gradient left after k layers", "layers passed k", "gradient (log scale)")
         self.ax_d, self.ax_g = ax_d, ax_g
-        ax_g.set_ylim(1e-140, 3.0)           # reserve room for the widest tick labels, then fix the layout
+        # lay the figure out once with the widest tick labels the y axis can get (10⁻¹²⁰), so that
+        # no later limits need more room (the base class then keeps this layout)
+        ax_g.set_ylim(10.0 ** -DECADE_STEPS[-1], 3.0)
+        freeze_layout(self.fig)
 
     def apply_preset(self, label):
         x, n = self.presets[label]
@@ -133,8 +160,10 @@ class SaturationExplorer(Explorer):
         lines.append(f"Even at the best point, x = 0, sigmoid layers leave 0.25^{n} = {_fmt(top_s)}; "
                      + ("here both curves are near their best." if abs(x) < 0.5 else
                         "away from 0 the functions are flat (saturated) and the gradient fades faster."))
-        bottom = 10.0 ** (np.floor(np.log10(lowest)) - 0.5)
-        self.ax_g.set_ylim(bottom, 3.0)
-        self.ax_g.set_xlim(-0.3, n + 0.3)
+        xlim, ylim = gradient_axis_limits(n, lowest)
+        if self.ax_g.get_xlim() != xlim:      # (setting equal limits would still mark the axes stale)
+            self.ax_g.set_xlim(*xlim)
+        if self.ax_g.get_ylim() != ylim:
+            self.ax_g.set_ylim(*ylim)
         self.vline.set_xdata([x, x])
         self.set_readout(lines)

@@ -17,6 +17,7 @@ from ..params import GATE_NAMES, GATES, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from ..sequence import lstm_forward
 from ._base import Explorer, float_slider
+from ._frame import keep_in_frame
 
 INPUT_RANGE = (-4.0, 4.0)     # x_t, h_{t-1}, c_{t-1}
 WEIGHT_RANGE = (-5.0, 5.0)
@@ -88,10 +89,6 @@ class WholeCellExplorer(Explorer):
     everything. The numbers come from ``lstm_core.lstm_step``.
     """
 
-    # Nearly every artist of the diagram changes on each move, so there is no frame to keep
-    # (benchmarks/bench_widgets.py).
-    cache_frame = False
-
     title = "The whole cell: one unit, every number on the drawing"
 
     def build(self):
@@ -120,6 +117,11 @@ class WholeCellExplorer(Explorer):
                          self.wx_slider, self.wh_slider, self.b_slider, *self.preset_buttons.values()]
         self.diagram = CellDiagram()
         self.fig, self.ax = self.diagram.fig, self.diagram.ax
+        # the arrows, nodes and words never change: drawn once into the cached frame, so a move
+        # redraws only the numbers, the box fills and the memory line (benchmarks/bench_widgets.py)
+        under, over = self.diagram.fixed_artists()
+        keep_in_frame(*under)
+        keep_in_frame(*over, over_data=True)
 
     def control_box(self):
         inputs = widgets.VBox([widgets.HTML("<b>Inputs</b>"), self.x_slider, self.h_slider, self.c_slider])

@@ -12,7 +12,7 @@ backend the figure is redrawn as an image, which works but is slower.
 
 One module per topic, in course order: activations (00, 02), recurrence (01), squashing (02),
 forget_gate (03), input_gate (04), cell_state (05), output_gate (06), whole_cell (07),
-layouts (08), bptt (09), vanishing (10), highway (11), charlm (13).
+layouts (08), bptt (09), vanishing (10), highway (11), charlm (13), forecast (14).
 """
 
 from ._base import Explorer, float_slider, int_slider
@@ -20,6 +20,7 @@ from .activations import ActivationExplorer
 from .bptt import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .charlm import CellViewer, ForgetBoundaryExplorer, SamplingExplorer
+from .forecast import ForecastExplorer
 from .forget_gate import ForgetGateExplorer
 from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
@@ -36,4 +37,5 @@ __all__ = [
     "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
+    "ForecastExplorer",
 ]

@@ -9,6 +9,10 @@ output (projection and softmax), counting (count_params), gradcheck; for trainin
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
 read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
 peephole LSTM, the coupled input-forget gate, the GRU).
+Worked demonstrations the notebooks draw: flow (gradient flow through time: vanishing and
+exploding gradients in a plain RNN, the clipping cliff, the LSTM's cell-state highway), bptt
+(BPTT step by step along an unrolled RNN, truncation), text (the character language model),
+epidemic (SIR data and forecasters).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh

@@ -1,249 +1,34 @@
-"""Vanishing and exploding gradients in a plain (Elman) RNN, and gradient clipping.
+"""GradientFlowExplorer and ClippingExplorer: vanishing and exploding gradients in a plain RNN,
+and gradient clipping on a loss cliff.
 
-Symbols: B = batch size, T = time steps, D = input size, H = hidden size.
-
-The RNN is h_t = tanh(z_t), z_t = W_xh x_t + W_hh h_{t-1} + b, h_0 = 0. For a loss at the last
-step only, L = u . h_T, the gradient travels back one step at a time:
-
-    dL/dh_T     = u
-    dL/dh_{t-1} = W_hh^T (tanh'(z_t) * dL/dh_t),      tanh'(z_t) = 1 - h_t^2   (elementwise)
-
-so dL/dh_t is dL/dh_T multiplied by T - t Jacobians, one per step. Each one stretches a vector by
-at most ||W_hh|| * max_i tanh'(z_t,i) (||.|| = the spectral norm, the largest singular value):
-
-    ||dL/dh_{t-1}|| <= ||W_hh|| * max_i tanh'(z_t,i) * ||dL/dh_t||             (``step_bounds``)
-
-``gradient_flow`` builds the explorer's network: H = 16 units, W_xh = I (the input x_t is added
-to z_t directly, so "input scale" is how hard the inputs push tanh into saturation), b = 0, and
-W_hh a fixed random matrix rescaled so that its spectral radius (largest |eigenvalue|) is the
-slider's value. With W_xh = I, the gradient ``rnn_backward`` returns for the input x_t is dz_t
-itself, so every dL/dh_{t-1} = W_hh^T dz_t comes out of lstm_core's own backward pass.
-
-The cliff (``cliff_*``, ``descend``): a one-unit RNN h_t = tanh(w h_{t-1} + b + x_t) with one
-input kick x_1 = 0.5, run for T = 50 steps, loss (h_T - y*)^2 with y* = -0.6. For w > 1 the
-final state jumps between two values as b crosses a line in the (w, b) plane: the loss has a
-cliff there, and on its edge the gradient is hundreds of times larger than anywhere near it.
-Plain gradient descent that lands on the edge is thrown far away; clipping the gradient's length
-(``lstm_core.optim.clip_grad_norm``) keeps the step small and its direction unchanged.
+The math (and the equations) live in ``lstm_core.flow`` (parts 1 and 2 of its docstring); this
+module draws it.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
 
 import ipywidgets as widgets
-import matplotlib
 import numpy as np
 
-from .. import _checks
-from ..losses import mean_squared_error
-from ..optim import SGD, clip_grad_norm, global_norm
-from ..params import RNNParams
+# Re-exported: the notebook and tests import them from here too. Named one by one, not with *:
+# flow.py also holds notebook 11's HIDDEN, T_MAX and Y_LIMITS, which are not this module's.
+from ..flow import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET,  # noqa: F401
+                    EXPLODE, FLOW_HIDDEN, FLOW_SEED, FLOW_T_MAX, VANISH, GradientFlow, Trajectory,
+                    cliff_loss_and_grads, cliff_surface, descend, flow_inputs, gradient_flow,
+                    recurrent_matrix, step_bounds, verdict)
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ..rnn import rnn_backward, rnn_forward
 from ._base import Explorer, float_slider, int_slider
 from ._frame import keep_in_frame
 
-HIDDEN = 16                  # H, units of the explorer's RNN
-T_MAX = 100                  # the longest sequence
-SEED = 10                    # the fixed random W_hh, inputs and read-out u
+HIDDEN = FLOW_HIDDEN         # H = 16, units of the explorer's RNN (the old names stay importable)
+T_MAX = FLOW_T_MAX           # the longest sequence
+SEED = FLOW_SEED             # the fixed random W_hh, inputs and read-out u
 Y_LIMITS = (1e-20, 1e20)     # the fixed log axis of the gradient plot; values beyond are drawn at its edge
-VANISH, EXPLODE = 0.1, 10.0  # the readout's words: ratio below 1/10 "vanishes", above 10 "explodes"
-
-
-# --- the gradient flow --------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _base():
-    rng = np.random.default_rng(SEED)
-    W0 = rng.standard_normal((HIDDEN, HIDDEN))
-    W0 /= np.max(np.abs(np.linalg.eigvals(W0)))          # spectral radius exactly 1
-    xs = rng.standard_normal((1, T_MAX, HIDDEN))          # (1, T_MAX, D = H)
-    u = rng.standard_normal(HIDDEN)
-    return W0, xs, u / np.linalg.norm(u)
-
-
-def _number(name, value, lo, hi):
-    v = float(_checks.array(name, value, ndim=0))
-    if not lo <= v <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}]; got {v}")
-    return v
-
-
-def recurrent_matrix(radius) -> np.ndarray:
-    """The explorer's W_hh (H, H) = H = 16: a fixed random matrix scaled to spectral radius ``radius``.
-
-    radius: a number in [0, 10], the largest |eigenvalue| of the result."""
-    r = _number("radius", radius, 0.0, 10.0)
-    return r * _base()[0]
-
-
-def flow_inputs(T, input_scale) -> np.ndarray:
-    """The explorer's inputs, (1, T, H): ``input_scale`` times the first T steps of a fixed normal sequence.
-
-    T: an int in 1..100; input_scale: a number in [0, 100]."""
-    T = _checks.positive_int("T", T)
-    if T > T_MAX:
-        raise ValueError(f"T must be in 1..{T_MAX}; got {T}")
-    s = _number("input_scale", input_scale, 0.0, 100.0)
-    return s * _base()[1][:, :T]
-
-
-class GradientFlow(NamedTuple):
-    """What ``gradient_flow`` computed, rows indexed 0..T-1 for steps t = 1..T.
-
-    dh:    (T, H) dL/dh_t for the loss L = u . h_T
-    norms: (T,)   ||dL/dh_t||  (norms[-1] = ||u|| = 1)
-    slope: (T, H) tanh'(z_t) = 1 - h_t^2
-    """
-
-    params: RNNParams
-    h: np.ndarray
-    dh: np.ndarray
-    norms: np.ndarray
-    slope: np.ndarray
-    radius: float
-    spectral_norm: float
-
-    @property
-    def ratio(self) -> float:
-        """||dL/dh_1|| / ||dL/dh_T||: how much the gradient grew (> 1) or shrank (< 1) on the way back."""
-        return float(self.norms[0] / self.norms[-1])
-
-
-def gradient_flow(radius=1.0, T=50, input_scale=0.1) -> GradientFlow:
-    """Run the explorer's RNN (see the module docstring) and backpropagate L = u . h_T.
-
-    radius: spectral radius of W_hh, in [0, 10]; T: steps, 1..100; input_scale: in [0, 100].
-    """
-    W_hh = recurrent_matrix(radius)
-    xs = flow_inputs(T, input_scale)
-    T = xs.shape[1]
-    u = _base()[2]
-    params = RNNParams(np.eye(HIDDEN), W_hh, np.zeros(HIDDEN))
-    trace = rnn_forward(params, xs)
-    dh_loss = np.zeros((1, T, HIDDEN))
-    dh_loss[0, -1] = u
-    grads = rnn_backward(trace, dh_loss)
-    dz = grads.xs[0]                                       # = dL/dz_t, since W_xh = I
-    dh = np.empty((T, HIDDEN))
-    dh[-1] = u
-    dh[:-1] = dz[1:] @ W_hh                                # dL/dh_{t-1} = W_hh^T dz_t
-    h = trace.h[0]
-    return GradientFlow(params=params, h=h, dh=dh, norms=np.linalg.norm(dh, axis=1), slope=1.0 - h * h,
-                        radius=float(radius), spectral_norm=float(np.linalg.norm(W_hh, 2)))
-
-
-def step_bounds(flow: GradientFlow) -> np.ndarray:
-    """(T-1,) the bound on ||dL/dh_{t-1}|| / ||dL/dh_t|| for t = 2..T: ||W_hh|| * max_i tanh'(z_t,i)."""
-    if not isinstance(flow, GradientFlow):
-        raise TypeError(f"flow must be what gradient_flow returned; got {_checks.describe(flow)}")
-    return flow.spectral_norm * flow.slope[1:].max(axis=1)
-
-
-def verdict(ratio) -> str:
-    """The readout's word for a ratio ||dL/dh_1|| / ||dL/dh_T||: vanishes, explodes or roughly kept."""
-    r = float(_checks.array("ratio", ratio, ndim=0))
-    if r < 0:
-        raise ValueError(f"ratio must be >= 0; got {r}")
-    if r < VANISH:
-        return "vanishes"
-    if r > EXPLODE:
-        return "explodes"
-    return "roughly kept"
-
-
-# --- the cliff and clipping -----------------------------------------------------------------------
-
-CLIFF_T = 50                 # steps of the one-unit RNN
-CLIFF_KICK = 0.5             # x_1; x_t = 0 afterwards
-CLIFF_TARGET = -0.6          # y*, the wanted h_T
-CLIFF_LR = 0.5               # learning rate of ``descend`` in the explorer
-CLIFF_STEPS = 25             # gradient-descent steps in the explorer
-CLIFF_START = (1.5, -0.3)    # (w, b) where the explorer starts
+CLIFF_START = (1.5, -0.3)    # (w, b) where the clipping explorer starts
 CLIFF_VIEW = ((0.0, 2.5), (-1.0, 0.6))   # the plotted (w, b) window
 LOSS_FLOOR = 1e-5            # smaller losses are drawn at this value on the log axis
-
-
-def _cliff_inputs():
-    xs = np.zeros((1, CLIFF_T, 1))
-    xs[0, 0, 0] = CLIFF_KICK
-    return xs
-
-
-def cliff_loss_and_grads(w, b):
-    """(loss, {"w": dL/dw (1,), "b": dL/db (1,)}) of the one-unit RNN at recurrent weight w, bias b."""
-    w = float(_checks.array("w", w, ndim=0))
-    b = float(_checks.array("b", b, ndim=0))
-    params = RNNParams(np.ones((1, 1)), np.array([[w]]), np.array([b]))
-    trace = rnn_forward(params, _cliff_inputs())
-    loss = mean_squared_error(trace.h_last, np.full((1, 1), CLIFF_TARGET))
-    dh = np.zeros((1, CLIFF_T, 1))
-    dh[:, -1] = loss.grad
-    g = rnn_backward(trace, dh).params
-    return loss.value, {"w": g.weight_h.reshape(1).copy(), "b": g.bias.copy()}
-
-
-def cliff_surface(ws, bs) -> np.ndarray:
-    """The loss at every (w, b) of a grid, (len(bs), len(ws)).
-
-    ws: (N,) recurrent weights; bs: (M,) biases. N one-unit RNNs side by side are one N-unit RNN
-    with a diagonal W_hh, so each row of the grid is a single ``rnn_forward``."""
-    ws = _checks.array("ws", ws, ndim=1)
-    bs = _checks.array("bs", bs, ndim=1)
-    if ws.size == 0 or bs.size == 0:
-        raise ValueError("ws and bs must each hold at least one value")
-    N = ws.size
-    xs = np.zeros((1, CLIFF_T, N))
-    xs[0, 0] = CLIFF_KICK
-    out = np.empty((bs.size, N))
-    for j, b in enumerate(bs):
-        trace = rnn_forward(RNNParams(np.eye(N), np.diag(ws), np.full(N, b)), xs)
-        out[j] = (trace.h_last[0] - CLIFF_TARGET) ** 2
-    return out
-
-
-class Trajectory(NamedTuple):
-    """``descend``'s record, one row per step k = 0..steps (the last row has no step after it).
-
-    w, b: (steps+1,) the parameters; loss: (steps+1,); norm: (steps+1,) the gradient's length
-    before clipping; step: (steps, 2) the (w, b) update actually taken."""
-
-    w: np.ndarray
-    b: np.ndarray
-    loss: np.ndarray
-    norm: np.ndarray
-    step: np.ndarray
-
-
-def descend(w0, b0, steps=CLIFF_STEPS, lr=CLIFF_LR, max_norm=None) -> Trajectory:
-    """Plain gradient descent (``lstm_core.SGD``) on the cliff loss from (w0, b0).
-
-    steps: an int >= 1; lr: the learning rate, > 0; max_norm: None (no clipping) or a positive
-    number, the length ``clip_grad_norm`` cuts each gradient down to."""
-    steps = _checks.positive_int("steps", steps)
-    if max_norm is not None:
-        max_norm = float(_checks.array("max_norm", max_norm, ndim=0))
-        if not max_norm > 0:
-            raise ValueError(f"max_norm must be a positive number or None; got {max_norm}")
-    params = {"w": np.array([float(_checks.array("w0", w0, ndim=0))]),
-              "b": np.array([float(_checks.array("b0", b0, ndim=0))])}
-    opt = SGD(params, lr=float(_checks.array("lr", lr, ndim=0)))
-    rows, taken = [], []
-    for k in range(steps + 1):
-        loss, g = cliff_loss_and_grads(params["w"][0], params["b"][0])
-        norm = global_norm(g)
-        rows.append((params["w"][0], params["b"][0], loss, norm))
-        if k == steps:
-            break
-        if max_norm is not None:
-            clip_grad_norm(g, max_norm)
-        before = np.array([params["w"][0], params["b"][0]])
-        opt.step(g)
-        taken.append(np.array([params["w"][0], params["b"][0]]) - before)
-    w, b, loss, norm = (np.array(c) for c in zip(*rows))
-    return Trajectory(w=w, b=b, loss=loss, norm=norm, step=np.array(taken))
 
 
 # --- the explorers ----------------------------------------------------------------------------------

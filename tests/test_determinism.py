@@ -24,7 +24,11 @@ def text_outputs(path):
     for k, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):
             if o.output_type == "stream":
-                out.append((k, o.name, o.text))
+                # a stream may arrive in one message or several: join what a cell printed
+                if out and out[-1][:2] == (k, o.name):
+                    out[-1] = (k, o.name, out[-1][2] + o.text)
+                else:
+                    out.append((k, o.name, o.text))
             elif o.output_type in ("execute_result", "display_data"):
                 data = o.get("data", {})
                 if "application/vnd.jupyter.widget-view+json" in data:

@@ -51,6 +51,11 @@ def venv_env() -> dict:
     env["VIRTUAL_ENV"] = str(VENV)
     env.pop("PYTHONHOME", None)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # The course's matrices are small (a few hundred rows at most): BLAS threads cost more in
+    # start-up and contention than they save, 3-5x on the training notebooks (measured). One
+    # thread each also keeps kernels from fighting over the cores. Override by setting them.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
     return env
 
 

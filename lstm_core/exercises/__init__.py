@@ -90,4 +90,4 @@ def check(exercise_id: str, answer) -> Feedback:
 
 # Topic modules register their exercises on import (keep this list in notebook order).
 from . import start, recurrence, squashing, forget_gate, input_gate, cell_state, output_gate, whole_cell, layouts  # noqa: E402,F401,I001
-from . import bptt, vanishing, highway, charlm, forecast  # noqa: E402,F401
+from . import bptt, vanishing, highway, longrange, charlm, forecast, variants  # noqa: E402,F401

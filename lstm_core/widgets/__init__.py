@@ -12,7 +12,9 @@ backend the figure is redrawn as an image, which works but is slower.
 
 One module per topic, in course order: activations (00, 02), recurrence (01), squashing (02),
 forget_gate (03), input_gate (04), cell_state (05), output_gate (06), whole_cell (07),
-layouts (08), bptt (09), vanishing (10), highway (11), charlm (13), forecast (14).
+layouts (08), bptt (09), vanishing (10), highway (11), longrange (12), charlm (13),
+forecast (14), variants (15). The math behind bptt, vanishing and highway lives in
+lstm_core.bptt and lstm_core.flow.
 """
 
 from ._base import Explorer, float_slider, int_slider
@@ -25,9 +27,11 @@ from .forget_gate import ForgetGateExplorer
 from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
 from .layouts import LayoutExplorer, ParamCountExplorer
+from .longrange import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
 from .squashing import SaturationExplorer
+from .variants import VariantExplorer, plot_runs
 from .vanishing import ClippingExplorer, GradientFlowExplorer
 from .whole_cell import SequenceExplorer, WholeCellExplorer
 
@@ -37,5 +41,6 @@ __all__ = [
     "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
-    "ForecastExplorer",
+    "ForecastExplorer", "LongRangeExplorer", "VariantExplorer",
+    "plot_accuracy_vs_k", "plot_losses", "plot_runs",
 ]

@@ -155,3 +155,20 @@ def test_exercises_right_answers_pass_and_wrong_ones_get_their_hint():
     assert "multiplied" in check("13-temperature", np.exp(1) / (np.exp(1) + 2)).message
     assert "temperature 1" in check("13-temperature", np.exp(2) / (np.exp(2) + 2)).message
     assert not check("13-temperature", 0.5)
+
+
+def test_the_notebooks_retrain_cell_runs(capsys):
+    """The "Train your own" cell is off by default; switched on (and shortened) it must train."""
+    import nbformat
+    nb = nbformat.read(ROOT / "notebooks" / "13-a-character-language-model.ipynb", as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code" and c.source.startswith("RETRAIN = False")]
+    assert len(cells) == 1
+    code = cells[0].replace("RETRAIN = False", "RETRAIN = True").replace("steps=300", "steps=3")
+    text = tx.load_corpus()
+    vocab = tx.Vocab(text)
+    train_text, held_text = tx.split_text(text)
+    env = {"np": np, "tx": tx, "vocab": vocab, "train_ids": vocab.encode(train_text),
+           "held_ids": vocab.encode(held_text)}
+    exec(compile(code, "retrain-cell", "exec"), env)
+    out = capsys.readouterr().out
+    assert "held-out perplexity" in out and np.isfinite(env["history"].loss).all()

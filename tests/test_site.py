@@ -145,6 +145,19 @@ def test_index_links_every_page_with_title_and_description(built):
         assert desc, f"{p.name}: no description for the index"
 
 
+def test_glossary_and_guide_are_pages_the_index_links(built):
+    out, _ = built
+    index = Page(read_page(out, "index.html"))
+    for name in ("glossary", "teachers-guide"):
+        page = Page(read_page(out, f"{name}.html"))
+        assert page.lang == "en" and page.headings[0] == 1
+        assert f"{name}.html" in index.links
+        for href in (h for h in page.links if local_target(h) and not h.startswith("#")):
+            target, _, fragment = href.partition("#")
+            assert (out / target).is_file(), f"{name}.html: link to a missing file {href}"
+    assert "forget-gate" in Page(read_page(out, "glossary.html")).ids
+
+
 # --- pieces, without executing anything -----------------------------------------------------------
 
 def test_links_to_notebooks_become_links_to_pages():

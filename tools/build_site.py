@@ -48,7 +48,9 @@ ASSETS = ROOT / "site_assets"
 DEFAULT_OUT = ROOT / "build" / "site"
 NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 MATPLOTLIB_MAGIC = re.compile(r"^([ \t]*)(%matplotlib\b.*)$", re.M)
-NOTEBOOK_LINK = re.compile(r'(href=")(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
+NOTEBOOK_LINK = re.compile(r'(href=")(?:\.\./notebooks/)?(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
+DOCS_LINK = re.compile(r'(href=")(?:\.\./docs/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?(")')
+DOCS = ("teachers-guide", "glossary")        # docs/NAME.md -> NAME.html beside the notebooks' pages
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 BANNER = ("Static copy: the sliders need a running kernel. Run this notebook in JupyterLab "
           "(<code>python3 tools/course.py lab</code>) to move them.")
@@ -280,8 +282,32 @@ def _resources(name: str) -> dict:
 
 
 def _finish_html(body: str) -> str:
-    """Links to NN-name.ipynb become NN-name.html (navigation, contents, prose)."""
-    return NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}", body)
+    """Links to NN-name.ipynb become NN-name.html (navigation, contents, prose), and links to
+    docs/NAME.md (the glossary, the teacher's guide) become NAME.html."""
+    body = NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}", body)
+    return DOCS_LINK.sub(lambda m: (f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}"
+                                    if m.group(2) in DOCS else m.group(0)), body)
+
+
+def build_docs(out) -> list:
+    """Write the glossary and the teacher's guide (docs/*.md) as pages of the site."""
+    import nbformat
+
+    pages = []
+    for name in DOCS:
+        src = ROOT / "docs" / f"{name}.md"
+        if not src.exists():
+            continue
+        text = src.read_text(encoding="utf-8")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+        nb.metadata["title"] = text.splitlines()[0].lstrip("# ").strip()
+        resources = _resources(name)
+        resources["site_banner"] = ""
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
+        page = Path(out) / f"{name}.html"
+        page.write_text(_finish_html(body), encoding="utf-8")
+        pages.append(page)
+    return pages
 
 
 def build_page(path, out, timeout: int = DEFAULT_TIMEOUT) -> PageResult:
@@ -340,7 +366,10 @@ def build_index(out, notebooks=None) -> Path:
     intro = ("These pages are a static copy of the course: every notebook was run once and its "
              "outputs and figures were saved. To move the sliders, run the notebooks yourself "
              "(`python3 tools/course.py lab` in the course's folder opens them in JupyterLab).")
-    text = f"# {_course_title()}\n\n{intro}\n\n## Contents\n\n" + "\n".join(lines)
+    extra = ("\n\n## For teachers\n\n- [Teacher's guide](teachers-guide.html): three 90-minute sessions, "
+             "misconceptions to expect, setting up a room\n- [Glossary](glossary.html): every term, with its "
+             "name in Hindi, Chinese, Dutch, Turkish and Italian")
+    text = f"# {_course_title()}\n\n{intro}\n\n## Contents\n\n" + "\n".join(lines) + extra
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
     nb.metadata["title"] = _course_title()
     resources = _resources("index")
@@ -407,6 +436,7 @@ def build_site(notebooks=None, out=DEFAULT_OUT, jobs: int = DEFAULT_JOBS, timeou
                                               error=f"{type(err).__name__}: {err}"))
                 log(_line(results[-1]))
     results.sort(key=lambda r: r.notebook)
+    build_docs(out)
     build_index(out)
     for r in results:
         r.broken_links = [h for h in local_links(out / r.page) if not (out / h).exists()]

@@ -122,16 +122,30 @@ class Adam(_Optimizer):
         self.eps = _positive("eps", eps)
         self._m = {k: np.zeros_like(p) for k, p in params.items()}
         self._v = {k: np.zeros_like(p) for k, p in params.items()}
+        self._work = {}         # two scratch arrays per parameter shape: the update allocates nothing
 
     def _update(self, k, p, g):
         m, v = self._m[k], self._v[k]
+        key = (p.shape, p.dtype)
+        if key not in self._work:
+            self._work[key] = (np.empty_like(p), np.empty_like(p))
+        a, b = self._work[key]
+        # the same operations, in the same order, as the formulas in the module docstring
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        np.multiply(g, 1 - self.beta1, out=a)
+        m += a                                          # m = b1 m + (1 - b1) g
         v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
+        np.multiply(g, g, out=a)
+        a *= 1 - self.beta2
+        v += a                                          # v = b2 v + (1 - b2) g^2
         c1 = 1 - self.beta1 ** self.steps
         c2 = 1 - self.beta2 ** self.steps
-        p -= (self.lr / c1) * m / (np.sqrt(v / c2) + self.eps)
+        np.divide(v, c2, out=a)
+        np.sqrt(a, out=a)
+        a += self.eps                                   # sqrt(v_hat) + eps
+        np.multiply(m, self.lr / c1, out=b)
+        b /= a
+        p -= b                                          # w -= lr m_hat / (sqrt(v_hat) + eps)
 
     def state(self):
         return {**{f"m.{k}": a for k, a in self._m.items()}, **{f"v.{k}": a for k, a in self._v.items()}}

@@ -3,15 +3,20 @@
 Symbols: B = batch size, T = time steps, D = input size, H = hidden size. Sequences are
 batch-first, (B, T, D), as in Keras and the source texts.
 
-The step equations are those of ``cell.py``. For speed: the input projections of all steps
-are computed in one matrix product before the time loop (W_x x_t + b for every t), so each step
-costs one (B, H) x (H, 4H) product for all four gates; the sigmoid gates use
-sigmoid(z) = (1 + tanh(z/2)) / 2, so one tanh call serves all four gates; the backward
-pass collects the
-pre-activation gradients dz_t of every step and forms dW_x, dW_h, db and dxs with one product
-each after its loop. Internally arrays are time-major so every step reads and writes
-contiguous memory, and feature-major (T, ., B) so each gate is a contiguous block of rows and
-the step's product is W_h (4H, H) @ h (H, B); the trace exposes batch-first views.
+The step equations are those of ``cell.py``. For speed (numbers in benchmarks/bench_core.py):
+- the input projections of all steps, W_x x_t + b, are one batch of products before the time
+  loop (a row of ones under the inputs carries the bias), so each step costs one W_h (4H, H)
+  @ h (H, B) product for all four gates;
+- sigmoid(z) = (1 + tanh(z/2)) / 2, so one tanh call serves all four gates; the halving of z is
+  folded into the sigmoid gates' weights (exact: scaling by 1/2 only changes the exponent);
+- arrays are time-major and feature-major, (T, ., B), so every step reads and writes
+  contiguous memory and each gate is a contiguous block of rows; each step's input
+  [x_t; 1; h_{t-1}] is kept feature-major, (D + 1 + H, T, B), so that the backward pass forms
+  [dW_x | db | dW_h] = sum over t and the batch of dz_t [x_t; 1; h_{t-1}]^T as one product
+  after its loop; dxs = W_x^T dz_t is one more product, made only when ``.xs`` is read;
+- the buffers of a pass are views into one allocation (first touches of fresh memory cost
+  less in one large block than in several small ones).
+The trace exposes batch-first (B, T, H) views.
 
 BPTT: going backwards from t = T-1, with dh_next = dc_next = 0 (or dc_last at the end),
     dh_t    = dL/dh_t (given) + dh_next            (the loss at t, and every later step via h_t)
@@ -58,7 +63,8 @@ class LSTMTrace:
     """Everything ``lstm_forward`` computed, batch-first: h, c, f, i, g, o are (B, T, H) views.
 
     Keeps what ``lstm_backward`` needs: the inputs xs (B, T, D), h0 and c0 (B, H), params, and
-    time-major, feature-major buffers (T, ., B) of gate activations, cell states and tanh(c).
+    time-major, feature-major buffers (T, ., B) of gate activations, cell states and tanh(c),
+    and every step's input [x_t; 1; h_{t-1}] feature-major (D + 1 + H, T + 1, B).
     """
 
     params: LSTMParams
@@ -66,9 +72,14 @@ class LSTMTrace:
     h0: np.ndarray        # (B, H)
     c0: np.ndarray        # (B, H)
     _acts: np.ndarray     # (T, 4H, B) gate activations in GATE_ORDER f, i, o, g
-    _c: np.ndarray        # (T, H, B)
+    _cs: np.ndarray       # (T + 1, H, B) c0, c_1 .. c_T (slot 0 holds c0, so c_{t-1} is _cs[t])
     _tanh_c: np.ndarray   # (T, H, B)
-    _h: np.ndarray        # (T, H, B)
+    _u: np.ndarray        # (D + 1 + H, T + 1, B) each step's input [x_t; 1; h_{t-1}] in slot t
+                          # (h_T in slot T): feature-major, so the weight gradients are one product
+
+    _c = property(lambda self: self._cs[1:], doc="c_1..c_T, (T, H, B)")
+    _h = property(lambda self: self._u[self.params.input_size + 1:, 1:].transpose(1, 0, 2),
+                  doc="h_1..h_T, (T, H, B)")
 
     def _gate(self, k):
         H = self.params.hidden_size
@@ -84,22 +95,43 @@ class LSTMTrace:
     @property
     def h_last(self):
         """h_T, (B, H)."""
-        return self._h[-1].T
+        return self._u[self.params.input_size + 1:, -1].T
 
     @property
     def c_last(self):
         """c_T, (B, H)."""
-        return self._c[-1].T
+        return self._cs[-1].T
 
 
-@dataclass
 class LSTMSequenceGradients:
-    """Gradients from ``lstm_backward``: params (LSTMGradients), xs (B, T, D), h0, c0 (B, H)."""
+    """Gradients from ``lstm_backward``: params (LSTMGradients), xs (B, T, D), h0, c0 (B, H).
 
-    params: LSTMGradients
-    xs: np.ndarray
-    h0: np.ndarray
-    c0: np.ndarray
+    ``xs`` is computed on first use (one (T*B, 4H) x (4H, D) product): training reads only
+    the parameter gradients, so it never pays for it."""
+
+    def __init__(self, params, xs, h0, c0):
+        self.params, self._xs, self.h0, self.c0 = params, xs, h0, c0
+
+    @property
+    def xs(self) -> np.ndarray:
+        if callable(self._xs):
+            self._xs = self._xs()
+        return self._xs
+
+    def __repr__(self):
+        xs = "(not computed yet)" if callable(self._xs) else f"array{self._xs.shape}"
+        return f"LSTMSequenceGradients(params={self.params!r}, xs={xs}, h0=array{self.h0.shape}, c0=array{self.c0.shape})"
+
+
+def _carve(dtype, *shapes):
+    """Uninitialised arrays of these shapes, all views into one allocation."""
+    sizes = [int(np.prod(sh)) for sh in shapes]
+    block = np.empty(sum(sizes), dtype)
+    out, start = [], 0
+    for sh, n in zip(shapes, sizes):
+        out.append(block[start:start + n].reshape(sh))
+        start += n
+    return out
 
 
 def lstm_forward(params: LSTMParams, xs, h0=None, c0=None) -> LSTMTrace:
@@ -117,39 +149,45 @@ def lstm_forward(params: LSTMParams, xs, h0=None, c0=None) -> LSTMTrace:
     B, T, _ = xs.shape
     h0 = check_state("h0", h0, B, H, dt)
     c0 = check_state("c0", c0, B, H, dt)
+    S = 3 * H                                                       # f, i, o: sigmoid; g: tanh
 
-    x_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))            # (T, B, D)
-    zx = (x_tm.reshape(T * B, D) @ np.ascontiguousarray(params.weight_x.T)).reshape(T, B, 4 * H)
-    acts = np.ascontiguousarray(zx.transpose(0, 2, 1))              # (T, 4H, B)
-    acts += params.bias[:, None]                                    # W_x x_t + b, every t at once
-    cs = np.empty((T, H, B), dt)
-    tcs = np.empty((T, H, B), dt)
-    hs = np.empty((T, H, B), dt)
-    W_h = params.weight_h                                           # (4H, H)
+    # every array the trace keeps lives in one block: first touches of fresh memory (page faults)
+    # cost far less in one big allocation, which gets huge pages, than in several small ones
+    acts, cs, tcs, u = _carve(dt, (T, 4 * H, B), (T + 1, H, B), (T, H, B), (D + 1 + H, T + 1, B))
+    # acts: gate pre-activations, then activations; cs: c0, c_1 .. c_T; tcs: tanh(c_t);
+    # u: slot t holds [x_t; 1; h_{t-1}], slot T holds h_T
+    u[:D, :T] = xs.transpose(2, 1, 0)
+    u[:D, T] = 0.0
+    u[D] = 1.0
+    u[D + 1:, 0] = h0.T
+    hs = u[D + 1:]                                                  # (H, T + 1, B): h0, h_1 .. h_T
+    # sigmoid(z) = (1 + tanh(z/2)) / 2, so one tanh call covers all four gates. The halving is
+    # folded into the weights of the sigmoid gates (scaling by 1/2 is exact in floating point).
+    W1 = np.empty((4 * H, D + 1), dt)                               # [W_x | b]
+    W1[:, :D] = params.weight_x
+    W1[:, D] = params.bias
+    W1[:S] *= 0.5
+    W_h = params.weight_h * np.where(np.arange(4 * H) < S, 0.5, 1.0).astype(dt)[:, None]  # (4H, H)
+    np.matmul(W1, u[:D + 1, :T].transpose(1, 0, 2), out=acts)       # W_x x_t + b, every t at once
+    cs[0] = c0.T
     rec = np.empty((4 * H, B), dt)
     tmp = np.empty((H, B), dt)
-    S = 3 * H                                                       # f, i, o: sigmoid; g: tanh
-    h, c = np.ascontiguousarray(h0.T), np.ascontiguousarray(c0.T)  # (H, B)
     for t in range(T):
         a = acts[t]                                                 # (4H, B), becomes activations
-        np.matmul(W_h, h, out=rec)
-        a += rec                                                    # z_t
-        # sigmoid(z) = (1 + tanh(z/2)) / 2: one tanh call covers all four gates (exact to ~1e-16;
-        # the public sigmoid() keeps full relative precision in the far tail for teaching)
+        np.matmul(W_h, hs[:, t], out=rec)
+        a += rec                                                    # z_t (halved for f, i, o)
+        np.tanh(a, out=a)
         sig = a[:S]
         sig *= 0.5
-        np.tanh(a, out=a)
-        sig *= 0.5
-        sig += 0.5
+        sig += 0.5                                                  # (1 + tanh(z/2)) / 2
         f, i, o, g = a[:H], a[H:2 * H], a[2 * H:S], a[S:]
-        c_t, h_t, tc_t = cs[t], hs[t], tcs[t]
-        np.multiply(f, c, out=c_t)
+        c_t, tc_t = cs[t + 1], tcs[t]
+        np.multiply(f, cs[t], out=c_t)
         np.multiply(i, g, out=tmp)
         c_t += tmp                                                  # c_t = f*c_{t-1} + i*g
         np.tanh(c_t, out=tc_t)
-        np.multiply(o, tc_t, out=h_t)                               # h_t = o*tanh(c_t)
-        h, c = h_t, c_t
-    return LSTMTrace(params, xs, h0, c0, acts, cs, tcs, hs)
+        np.multiply(o, tc_t, out=hs[:, t + 1])                      # h_t = o*tanh(c_t)
+    return LSTMTrace(params, xs, h0, c0, acts, cs, tcs, u)
 
 
 def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
@@ -168,11 +206,11 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
     B, T, _ = trace.xs.shape
     dh = _checks.array("dh", dh, shape=(B, T, H), dtype=dt)
     dc_next = check_state("dc_last", dc_last, B, H, dt)
-    dh_fm = np.ascontiguousarray(dh.transpose(1, 2, 0))            # (T, H, B)
+    dZ, dh_fm = _carve(dt, (4 * H, T, B), (T, H, B))               # dz_t for every t; dh time-major
+    dh_fm[...] = dh.transpose(1, 2, 0)
     dc_next = np.array(dc_next.T, order="C")                        # (H, B), a copy: written to below
-    c0 = np.ascontiguousarray(trace.c0.T)
-    acts, cs, tcs = trace._acts, trace._c, trace._tanh_c
-    dz = np.empty((T, 4 * H, B), dt)
+    acts, cs, tcs = trace._acts, trace._cs, trace._tanh_c
+    d = np.empty((4 * H, B), dt)                                    # this step's dz_t
     dh_next = np.zeros((H, B), dt)
     dh_t = np.empty((H, B), dt)
     dc_t = np.empty((H, B), dt)
@@ -184,8 +222,7 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
         a = acts[t]
         f, i, g = a[:H], a[H:2 * H], a[S:]
         tc = tcs[t]
-        c_prev = cs[t - 1] if t > 0 else c0
-        d = dz[t]
+        c_prev = cs[t]                                              # c_{t-1} (c0 when t = 0)
         np.add(dh_fm[t], dh_next, out=dh_t)
         # dc_t = dc_next + dh_t * o * (1 - tanh(c)^2)
         np.multiply(tc, tc, out=tmp)
@@ -206,13 +243,17 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
         np.subtract(1.0, dzg, out=dzg)
         dzg *= i
         dzg *= dc_t
+        dZ[:, t] = d
         # to the previous step: through the cell state directly (f), and through h_{t-1}
         np.multiply(dc_t, f, out=dc_next)
         np.matmul(Wh_T, d, out=dh_next)
-    dz2 = np.ascontiguousarray(dz.transpose(0, 2, 1)).reshape(T * B, 4 * H)
-    x2 = np.ascontiguousarray(trace.xs.transpose(1, 0, 2)).reshape(T * B, D)
-    h_prev = np.concatenate([trace.h0[None], trace._h[:-1].transpose(0, 2, 1)]).reshape(T * B, H)
-    grads = LSTMGradients(dz2.T @ x2, dz2.T @ h_prev, dz2.sum(axis=0))
-    dxs = (dz2 @ p.weight_x).reshape(T, B, D).transpose(1, 0, 2)
-    return LSTMSequenceGradients(params=grads, xs=dxs, h0=np.ascontiguousarray(dh_next.T),
-                                 c0=np.ascontiguousarray(dc_next.T))
+    # the weight gradients sum dz_t [x_t; 1; h_{t-1}]^T over t and the batch: one product
+    dZ = dZ.reshape(4 * H, T * B)
+    gw = dZ @ trace._u[:, :T].reshape(D + 1 + H, T * B).T          # (4H, D + 1 + H): [dW_x | db | dW_h]
+    grads = LSTMGradients(np.ascontiguousarray(gw[:, :D]), np.ascontiguousarray(gw[:, D + 1:]), gw[:, D].copy())
+    W_x = p.weight_x.copy()                                         # as it is now, should an optimiser step
+
+    def dxs():                                                      # dx_t = W_x^T dz_t, (B, T, D)
+        return (dZ.T @ W_x).reshape(T, B, D).transpose(1, 0, 2)
+
+    return LSTMSequenceGradients(grads, dxs, np.ascontiguousarray(dh_next.T), np.ascontiguousarray(dc_next.T))

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import lstm_core as L
+from lstm_core.gradcheck import numerical_gradient
 from reference import lstm_sequence, random_gates
 
 SIZES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 5, 2, 3), (1, 6, 3, 2)]  # (B, T, D, H)
@@ -112,3 +113,70 @@ def test_forward_and_backward_leave_their_inputs_alone(rng, B):
     L.lstm_backward(L.lstm_forward(p, xs, h0, c0), dh, dc)
     for old, new in zip(before, (xs, h0, c0, dh, dc, p.weight_x, p.weight_h, p.bias)):
         np.testing.assert_array_equal(old, new)
+
+
+# --- the fast paths (one buffer per pass, dxs made on first use, [dW_x | db | dW_h] as one product)
+
+def test_input_gradient_is_made_on_first_use_from_the_weights_of_the_backward_pass(rng):
+    p = L.LSTMParams.init(3, 4, seed=5)
+    p.bias[:] = rng.normal(size=16)
+    xs, dh = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 5, 4))
+    g = L.lstm_backward(L.lstm_forward(p, xs), dh)
+    assert "not computed yet" in repr(g)
+    # the expected dL/dxs by finite differences, with the weights as they were; then change the
+    # weights in place (as an optimiser step does) before reading g.xs for the first time
+    want = numerical_gradient(lambda v: float(np.sum(L.lstm_forward(p, v).h * dh)), xs.copy())
+    p.weight_x[:] += 1.0
+    np.testing.assert_allclose(g.xs, want, rtol=1e-6, atol=1e-9)
+    assert g.xs is g.xs and g.xs.shape == (2, 5, 3)
+    assert "array(2, 5, 3)" in repr(g)
+
+
+def test_backward_reads_the_trace_without_changing_it(rng):
+    p = L.LSTMParams.init(4, 3, seed=6)
+    tr = L.lstm_forward(p, rng.normal(size=(3, 7, 4)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3)))
+    before = {k: getattr(tr, k).copy() for k in ("f", "i", "g", "o", "c", "h", "h_last", "c_last")}
+    dh, dc = rng.normal(size=(3, 7, 3)), rng.normal(size=(3, 3))
+    g1 = L.lstm_backward(tr, dh, dc)
+    g2 = L.lstm_backward(tr, dh, dc)
+    for k, v in before.items():
+        np.testing.assert_array_equal(getattr(tr, k), v, err_msg=k)
+    for name in ("weight_x", "weight_h", "bias"):
+        np.testing.assert_array_equal(getattr(g1.params, name), getattr(g2.params, name))
+        assert getattr(g1.params, name).flags.c_contiguous
+    np.testing.assert_array_equal(g1.xs, g2.xs)
+
+
+def test_large_float32_pass_matches_float64(rng):
+    # sizes where the one-allocation buffers and the feature-major products matter
+    B, T, D, H = 8, 30, 11, 16
+    p = L.LSTMParams.init(D, H, seed=3)
+    p.bias[:] = rng.normal(scale=0.5, size=4 * H)
+    xs, dh = rng.normal(size=(B, T, D)), rng.normal(size=(B, T, H))
+    g64 = L.lstm_backward(L.lstm_forward(p, xs), dh)
+    g32 = L.lstm_backward(L.lstm_forward(p.astype(np.float32), xs.astype(np.float32)), dh.astype(np.float32))
+    for name in ("weight_x", "weight_h", "bias"):
+        a, b = getattr(g32.params, name), getattr(g64.params, name)
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-3 * np.abs(b).max())
+    np.testing.assert_allclose(g32.xs, g64.xs, rtol=1e-3, atol=1e-4)
+
+
+def test_adam_with_parameters_of_one_shape_sharing_scratch_space(rng):
+    # optim.Adam keeps two scratch arrays per (shape, dtype); parameters of the same shape must
+    # still get their own updates: compare with the formulas written out, per parameter
+    from lstm_core.optim import Adam
+    params = {"a": rng.normal(size=(3, 2)), "b": rng.normal(size=(3, 2)), "c": rng.normal(size=4)}
+    w = {k: v.copy() for k, v in params.items()}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v2 = {k: np.zeros_like(v) for k, v in params.items()}
+    opt = Adam(params, lr=0.05)
+    for t in range(1, 4):
+        grads = {k: rng.normal(size=v.shape) for k, v in params.items()}
+        opt.step(grads)
+        for k, g in grads.items():
+            m[k] = 0.9 * m[k] + 0.1 * g
+            v2[k] = 0.999 * v2[k] + 0.001 * g * g
+            w[k] = w[k] - 0.05 * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v2[k] / (1 - 0.999 ** t)) + 1e-8)
+        for k in params:
+            np.testing.assert_allclose(params[k], w[k], rtol=1e-13, err_msg=k)

@@ -99,8 +99,12 @@ def _code(text: str) -> dict:
     return {"cell_type": "code", "metadata": {}, "source": text, "outputs": [], "execution_count": None}
 
 
+GLOSSARY_LINK = re.compile(r"\[([^\]]+)\]\(\.\./docs/glossary\.md#[\w-]+\)")
+
+
 def _markdown(text: str) -> dict:
-    return {"cell_type": "markdown", "metadata": {}, "source": text}
+    # the app server only sees build/app/: a link to ../docs/glossary.md would lead nowhere
+    return {"cell_type": "markdown", "metadata": {}, "source": GLOSSARY_LINK.sub(r"\1", text)}
 
 
 def app_notebook(nb: dict, name: str):

@@ -42,11 +42,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import course_notebooks, title_of  # noqa: E402  (one rule for what a course notebook is)
+
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 ASSETS = ROOT / "site_assets"
 DEFAULT_OUT = ROOT / "build" / "site"
-NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 MATPLOTLIB_MAGIC = re.compile(r"^([ \t]*)(%matplotlib\b.*)$", re.M)
 NOTEBOOK_LINK = re.compile(r'(href=")(?:\.\./notebooks/)?(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
 DOCS_LINK = re.compile(r'(href=")(?:\.\./docs/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?(")')
@@ -179,21 +181,6 @@ def _read(path: Path):
     import nbformat
 
     return nbformat.read(path, as_version=4)
-
-
-def course_notebooks(nb_dir: Path = NB_DIR) -> list[Path]:
-    """The course's notebooks, in order (the order of the file names NN-name.ipynb)."""
-    return sorted(p for p in Path(nb_dir).glob("*.ipynb") if NAME_RE.match(p.name))
-
-
-def title_of(nb) -> str:
-    """The notebook's first '# ' heading."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    raise ValueError("the notebook has no '# ' title heading in a markdown cell")
 
 
 def description_of(nb, limit: int = 220) -> str:

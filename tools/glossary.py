@@ -46,6 +46,9 @@ from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import course_notebooks  # noqa: E402  (one rule for what a course notebook is)
+
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "glossary.md"
 NB_DIR = ROOT / "notebooks"
@@ -53,7 +56,6 @@ LINK_TARGET = "../docs/glossary.md#"          # from notebooks/ to docs/glossary
 LANGUAGES = ("English", "Hindi", "Chinese", "Dutch", "Turkish", "Italian")
 ANCHOR_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SKIP_TAGS = {"nav", "toc"}
-NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 
 
 # --- the glossary ---------------------------------------------------------------------------------
@@ -267,7 +269,7 @@ def broken_links(nb, entries) -> list[str]:
 def notebook_paths(args: list[str]) -> list[Path]:
     if args:
         return [Path(a) for a in args]
-    return sorted(p for p in NB_DIR.glob("*.ipynb") if NAME_RE.match(p.name))
+    return course_notebooks(NB_DIR)
 
 
 def _context(nb, occ: Occurrence, width: int = 30) -> str:

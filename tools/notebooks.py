@@ -33,10 +33,16 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 
 
+def course_notebooks(folder: Path = NB_DIR) -> list[Path]:
+    """The course's notebooks in ``folder`` (NN-kebab-title.ipynb), in course order. The one rule
+    the other tools (site, slides, glossary) import."""
+    return sorted(p for p in Path(folder).glob("*.ipynb") if NAME_RE.match(p.name))
+
+
 def notebook_paths(only_tracked: bool = False) -> list[Path]:
     """The course's notebooks in order; with only_tracked, those git knows (committed or added),
     so navigation can be made for what is being committed while other notebooks are drafts."""
-    paths = sorted(p for p in NB_DIR.glob("*.ipynb") if NAME_RE.match(p.name))
+    paths = course_notebooks()
     if only_tracked:
         import subprocess
         out = subprocess.run(["git", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -46,12 +52,13 @@ def notebook_paths(only_tracked: bool = False) -> list[Path]:
 
 
 def title_of(nb) -> str:
+    """The notebook's first '# ' heading."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    raise ValueError("no '# ' title heading")
+    raise ValueError("the notebook has no '# ' title heading in a markdown cell")
 
 
 def read(path: Path):

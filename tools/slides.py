@@ -38,10 +38,12 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebooks import course_notebooks  # noqa: E402  (one rule for what a course notebook is)
+
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 OUT_DIR = ROOT / "build" / "slides"
-NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 SLIDE, SKIP, CONTINUE = "slide", "skip", "-"
 SLIDE_TYPES = {SLIDE, "subslide", "fragment", SKIP, "notes", CONTINUE}
 APP_HINT = "Live version: <code>python3 tools/course.py app</code>, page {name}"
@@ -49,7 +51,7 @@ APP_HINT = "Live version: <code>python3 tools/course.py app</code>, page {name}"
 
 def notebook_paths(folder: Path = NB_DIR) -> list[Path]:
     """The course's notebooks in ``folder``, in order."""
-    return sorted(p for p in Path(folder).glob("*.ipynb") if NAME_RE.match(p.name))
+    return course_notebooks(folder)
 
 
 def _source(cell) -> str:

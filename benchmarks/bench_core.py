@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+from _threads import set_threads  # noqa: E402  (benchmarks/ is this script's folder)
 SHAPES = [(1, 50, 10, 32), (32, 100, 64, 128), (32, 200, 128, 512)]  # (B, T, D, H)
 
 
@@ -41,14 +41,6 @@ def parse_args():
     if args.repeats < 1 or (args.threads is not None and args.threads < 1):
         ap.error("--repeats and --threads must be positive integers")
     return args
-
-
-def set_threads(n):
-    """Restart this script with the BLAS thread variables set to n (numpy reads them at load)."""
-    if n is None or all(os.environ.get(v) == str(n) for v in THREAD_VARS):
-        return
-    env = dict(os.environ, **{v: str(n) for v in THREAD_VARS})
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
 ARGS = parse_args() if __name__ == "__main__" else None

@@ -35,7 +35,7 @@ import sys
 import time
 from pathlib import Path
 
-THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+from _threads import set_threads  # noqa: E402  (benchmarks/ is this script's folder)
 
 
 def parse_args():
@@ -51,14 +51,6 @@ def parse_args():
     if args.quick:
         args.steps, args.rounds = 3, 3
     return args
-
-
-def set_threads(n):
-    """Restart this script with the BLAS thread variables set to n (numpy reads them at load)."""
-    if n is None or all(os.environ.get(v) == str(n) for v in THREAD_VARS):
-        return
-    env = dict(os.environ, **{v: str(n) for v in THREAD_VARS})
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 
 ARGS = parse_args() if __name__ == "__main__" else None

@@ -62,6 +62,16 @@ def listening_addresses(port: int) -> set:
     return found
 
 
+def assert_listens_on_loopback_only(port: int) -> None:
+    """The server on ``port`` listens on 127.0.0.1 and nowhere else (skips without /proc)."""
+    if not os.path.exists("/proc/net/tcp"):
+        pytest.skip("no /proc/net/tcp on this system to read listening sockets from")
+    addrs = listening_addresses(port)
+    assert addrs, f"nothing listens on port {port}"
+    # anything but 0100007F (127.0.0.1) would let other machines reach the server
+    assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
+
+
 @contextlib.contextmanager
 def running_server(cmd, ready_url: str, log_name: str, timeout: float = 120):
     """Start ``cmd`` (output to test-output/browser/``log_name``), wait until ``ready_url``

@@ -12,7 +12,6 @@ when Playwright or Chromium is not on the machine.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browserkit import OUT, ROOT, course, http_status, listening_addresses, running_server
+from browserkit import OUT, ROOT, assert_listens_on_loopback_only, course, http_status, running_server
 
 import lstm_core as L
 
@@ -108,12 +107,7 @@ def test_app_server_refuses_visitors_without_the_token(app):
 
 
 def test_app_server_listens_on_loopback_only(app):
-    _, _, port = app
-    if not os.path.exists("/proc/net/tcp"):
-        pytest.skip("no /proc/net/tcp on this system to read listening sockets from")
-    addrs = listening_addresses(port)
-    assert addrs, f"nothing listens on port {port}"
-    assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
+    assert_listens_on_loopback_only(app[2])
 
 
 def forget_gate(bias, x, h, b, scale):

@@ -9,7 +9,6 @@ test-output/browser/. Skips, saying why, when Playwright or Chromium is not on t
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browserkit import OUT, course, http_status, listening_addresses, running_server
+from browserkit import OUT, assert_listens_on_loopback_only, course, http_status, running_server
 
 import lstm_core as L
 
@@ -42,13 +41,7 @@ def test_server_refuses_requests_without_the_token(lab):
 
 
 def test_server_listens_on_loopback_only(lab):
-    _, _, port = lab
-    if not os.path.exists("/proc/net/tcp"):
-        pytest.skip("no /proc/net/tcp on this system to read listening sockets from")
-    addrs = listening_addresses(port)
-    assert addrs, f"nothing listens on port {port}"
-    # anything but 0100007F (127.0.0.1) would let other machines reach the server
-    assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
+    assert_listens_on_loopback_only(lab[2])
 
 
 def forget_gate(bias, explorer_defaults):

@@ -231,6 +231,20 @@ def test_exercise_chance_6():
     assert "WRONG" in check("12-chance-6", 5 / 6).message
 
 
+def test_exercise_rnn_size():
+    def count(H):                                     # W_xh, W_hh, b, then the read-out W_hy, b_y
+        return 4 * H + H * H + H + 4 * H + 4
+    assert count(65) <= 4868 < count(66)
+    assert check("12-rnn-size", 65)
+    assert "One too many" in check("12-rnn-size", 66).message
+    assert "small RNN" in check("12-rnn-size", 32).message
+    assert "whole number" in check("12-rnn-size", 65.4).message
+    assert "9H + 4" in check("12-rnn-size", 69.8).message
+    assert "17,540" in check("12-rnn-size", 128).message and count(128) == 17540
+    assert "a larger H fits too" in check("12-rnn-size", 60).message
+    assert not check("12-rnn-size", 64)
+
+
 def test_verdicts_and_summary():
     s = fake_sweep({"rnn": [1.0, 0.5, 0.3], "lstm": [0.95, 0.9, 0.89]})
     assert [s.verdict("rnn", k) for k in s.ks] == ["solved", "in between", "at chance"]

@@ -5,6 +5,7 @@ import numpy as np
 from ..activations import sigmoid
 from ..experiments import chance
 from ..params import LSTMParams
+from ..models import SequenceModel
 from ..sequence import lstm_forward
 from . import Exercise, register
 
@@ -56,4 +57,44 @@ register("12-chance-6", Exercise(
         (lambda a, w: abs(a) < 1e-3, "A guess is still right sometimes: one time in six on average."),
     ],
     fallback="Guessing among n equally likely symbols is right 1/n of the time.",
+))
+
+
+def _rnn_params(H, n_in=4, n_out=4):
+    """Parameters of a plain RNN with a linear read-out, counted from the model itself."""
+    return SequenceModel("rnn", n_in, H, n_out, seed=0).num_params
+
+
+def _largest_rnn_within(budget):
+    """The largest H whose plain RNN (4 inputs, read-out to 4 classes) has at most ``budget`` parameters."""
+    H = 1
+    while _rnn_params(H + 1) <= budget:
+        H += 1
+    return H
+
+
+register("12-rnn-size", Exercise(
+    question="A plain RNN with 4 inputs, H hidden units and a read-out to 4 classes has H*H + 9*H + 4 "
+             "parameters. What is the largest H that keeps it at or below the LSTM's 4,868 parameters "
+             "(a whole number)?",
+    expected=lambda: _largest_rnn_within(SequenceModel("lstm", 4, 32, 4, seed=0).num_params),
+    tol=1e-9,
+    explain="H = 65 gives 65 * 65 + 9 * 65 + 4 = 4,814 parameters, 54 fewer than the LSTM; H = 66 would give "
+            "4,954, too many. That is the big RNN of the notebook.",
+    hints=[
+        (lambda a, w: abs(a - w - 1) < 1e-9,
+         "One too many: H = 66 gives 66 * 66 + 9 * 66 + 4 = 4,954 parameters, more than the LSTM's 4,868."),
+        (lambda a, w: abs(a - 32) < 1e-9,
+         "32 is the small RNN: 1,316 parameters. Look for the H whose count comes closest to 4,868 from below."),
+        (lambda a, w: 65 < a < 66,
+         "That solves H*H + 9*H + 4 = 4,868 exactly; H counts units, so take the largest whole number below it."),
+        (lambda a, w: abs(a - np.sqrt(4868)) < 0.5,
+         "H*H alone is not the count: the input weights (4H), the bias (H) and the read-out (4H + 4) add 9H + 4."),
+        (lambda a, w: abs(a - 4 * 32) < 1e-9,
+         "128 = 4 * 32 counts the LSTM's four gate blocks as units, but an RNN's count grows with H*H: "
+         "H = 128 gives 17,540 parameters, far more than 4,868."),
+        (lambda a, w: a < w and abs(a - round(float(a))) < 1e-9,
+         "That fits, but a larger H fits too. Try the next few values of H*H + 9*H + 4."),
+    ],
+    fallback="Try values of H near the square root of 4,868 and count H*H + 9*H + 4 for each.",
 ))

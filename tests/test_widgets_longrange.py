@@ -12,11 +12,13 @@ from lstm_core import experiments as E
 from lstm_core.widgets.longrange import C_LIMIT, LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 
 N_SEQ = 5
+MODELS = {"rnn": ("rnn", 6), "big rnn": ("rnn", 9), "lstm": ("lstm", 6)}
+SEEDS = (0, 3)
 
 
 @pytest.fixture(scope="module")
 def sweep():
-    return E.long_range_accuracy(("rnn", "lstm"), ks=(3, 6), seed=0, steps=60, hidden=6, n_test=40)
+    return E.long_range_accuracy(MODELS, ks=(3, 6), seeds=SEEDS, steps={3: 60, 6: 40}, n_test=40)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +67,15 @@ def num(text, pattern):
 
 
 @pytest.mark.parametrize("k", [3, 6])
-@pytest.mark.parametrize("n", [0, 2, N_SEQ - 1])
-def test_figure_and_readout_match_a_hand_written_forward_pass(ex, sweep, k, n):
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("n", [0, N_SEQ - 1])
+def test_figure_and_readout_match_a_hand_written_forward_pass(ex, sweep, k, seed, n):
     ex.k_buttons.value = k
+    ex.seed_buttons.value = seed
     ex.seq_slider.value = n
     assert ex.status.value == ""
-    xs, ts = E.noisy_first_symbol(N_SEQ, k, 4, 2.0, seed=[0, k, E.TEST_STREAM])
-    lstm, rnn = sweep.runs["lstm", k].model, sweep.runs["rnn", k].model
+    xs, ts = E.noisy_first_symbol(N_SEQ, k, 4, 2.0, seed=[seed, k, E.TEST_STREAM])
+    lstm, rnn = sweep.runs["lstm", k, seed].model, sweep.runs["rnn", k, seed].model
     f, i, c, h_l = ref_lstm(lstm.cell, xs[n])
     hs, h_r = ref_rnn(rnn.cell, xs[n])
     T, full = k + 1, max(sweep.ks) + 1
@@ -89,7 +93,7 @@ def test_figure_and_readout_match_a_hand_written_forward_pass(ex, sweep, k, n):
     text = ex.readout_text
     s = int(ts[n])
     p_l, p_r = probs(lstm, h_l), probs(rnn, h_r)
-    assert num(text, r"k = (\d+), test sequence (\d+): the symbol is (\d+)") == [k, n, s]
+    assert num(text, r"k = (\d+), seed (\d+), test sequence (\d+): the symbol is (\d+)") == [k, seed, n, s]
     a_l, q_l = num(text, r"LSTM answers (\d+) \(\w+\), p\(symbol \d\) = (\d+\.\d+)")
     a_r, q_r = num(text, r"RNN answers (\d+) \(\w+\), p\(symbol \d\) = (\d+\.\d+)")
     assert (a_l, a_r) == (int(np.argmax(p_l)), int(np.argmax(p_r)))
@@ -103,27 +107,30 @@ def test_figure_and_readout_match_a_hand_written_forward_pass(ex, sweep, k, n):
     kmean, kmin = num(text, r"keeps the product of its forget gates: (\d+\.\d+) on average over the units, (\d+\.\d+) at least")
     assert kmean == pytest.approx(kept.mean(), abs=6e-4) and kmin == pytest.approx(kept.min(), abs=6e-4)
     assert num(text, r"Largest \|c\| at the last step: (\d+\.\d+)")[0] == pytest.approx(np.abs(c[-1]).max(), abs=6e-3)
-    acc_l, acc_r = num(text, r"\(40 sequences\): LSTM (\d+\.\d+), RNN (\d+\.\d+), chance 0.250")
-    assert acc_l == pytest.approx(sweep.runs["lstm", k].accuracy, abs=6e-4)
-    assert acc_r == pytest.approx(sweep.runs["rnn", k].accuracy, abs=6e-4)
+    accs = num(text, r"at k = \d+, seed \d+ \(40 sequences\): plain RNN \(H = 6\) (\d+\.\d+), "
+                     r"big RNN \(H = 9\) (\d+\.\d+), LSTM \(H = 6\) (\d+\.\d+); chance 0.250")
+    for a, label in zip(accs, ("rnn", "big rnn", "lstm")):
+        assert a == pytest.approx(sweep.runs[label, k, seed].accuracy, abs=6e-4)
     assert "demo" not in text
 
 
-def test_controls_offer_the_trained_gaps_and_the_sequences(ex, sweep):
+def test_controls_offer_the_trained_gaps_seeds_and_sequences(ex, sweep):
     assert [v for _, v in ex.k_buttons.options] == list(sweep.ks)
+    assert [v for _, v in ex.seed_buttons.options] == list(SEEDS)
     assert (ex.seq_slider.min, ex.seq_slider.max) == (0, N_SEQ - 1)
 
 
 def test_the_default_explorer_trains_a_quick_demo():
     d = LongRangeExplorer()
-    assert d.demo and d.sweep.ks == (3, 6)
+    assert d.demo and d.sweep.ks == (3, 6) and d.sweep.seeds == (0,)
     assert "quick demo training" in d.readout_text
 
 
 def test_bad_input(sweep):
     with pytest.raises(TypeError, match="sweep must be the Sweep"):
         LongRangeExplorer(sweep={"lstm": 1})
-    only_lstm = E.Sweep(sweep.ks, ("lstm",), {key: r for key, r in sweep.runs.items() if key[0] == "lstm"})
+    only_lstm = E.Sweep(sweep.ks, {"lstm": MODELS["lstm"]}, sweep.seeds,
+                        {key: r for key, r in sweep.runs.items() if key[0] == "lstm"})
     with pytest.raises(ValueError, match="sweep must hold 'lstm' and 'rnn' runs"):
         LongRangeExplorer(only_lstm)
     with pytest.raises(ValueError, match="n_sequences must be a positive integer"):
@@ -134,27 +141,57 @@ def test_bad_input(sweep):
         plot_accuracy_vs_k([0.5, 0.6])
 
 
-def test_accuracy_plot(sweep):
+def acc_of(sweep, label):
+    """(len(ks), len(seeds)) accuracies, read run by run."""
+    return np.array([[sweep.runs[label, k, s].accuracy for s in SEEDS] for k in (3, 6)])
+
+
+NAMES = {"rnn": "plain RNN (H = 6)", "big rnn": "big RNN (H = 9)", "lstm": "LSTM (H = 6)"}
+
+
+def test_accuracy_plot_shows_every_seed_the_mean_and_the_range(sweep):
     ax = plot_accuracy_vs_k(sweep)
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
-    for label, kind in (("LSTM", "lstm"), ("plain RNN", "rnn")):
-        np.testing.assert_array_equal(lines[label].get_xdata(), [3, 6])
-        np.testing.assert_array_equal(lines[label].get_ydata(),
-                                      [sweep.runs[kind, 3].accuracy, sweep.runs[kind, 6].accuracy])
-    assert lines["LSTM"].get_marker() != lines["plain RNN"].get_marker()
-    assert lines["LSTM"].get_linestyle() != lines["plain RNN"].get_linestyle()
+    dots = [c for c in ax.collections if c.get_label() == "_seeds"]
+    bars = [c for c in ax.collections if c.get_label() == "_range"]
+    assert len(dots) == len(bars) == 3
+    xs = []
+    for j, label in enumerate(("rnn", "big rnn", "lstm")):
+        acc = acc_of(sweep, label)
+        line = lines[NAMES[label]]
+        x = line.get_xdata()
+        xs.append(x)
+        np.testing.assert_allclose(x - [0, 1], x[0])                 # gaps at 0 and 1, shifted alike
+        np.testing.assert_allclose(line.get_ydata(), acc.mean(axis=1), rtol=1e-12)
+        # one dot per seed, at its model's place
+        pts = dots[j].get_offsets()
+        np.testing.assert_allclose(pts[:, 0], np.repeat(x, len(SEEDS)))
+        np.testing.assert_allclose(pts[:, 1], acc.ravel(), rtol=1e-12)
+        # the bar spans the lowest to the highest seed
+        segs = bars[j].get_segments()
+        np.testing.assert_allclose([sg[:, 1] for sg in segs], np.c_[acc.min(axis=1), acc.max(axis=1)], rtol=1e-12)
+    assert xs[0][0] < xs[1][0] < xs[2][0]                              # side by side, never on top
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["3", "6"]
+    markers = {lines[n].get_marker() for n in NAMES.values()}
+    styles = {str(lines[n].get_linestyle()) for n in NAMES.values()}
+    assert len(markers) == len(styles) == 3
     chance = [ln for ln in ax.get_lines() if ln.get_label().startswith("_")]
     assert any(np.allclose(ln.get_ydata(), 0.25) for ln in chance)
     assert any("chance = 1/4 = 0.25" in t.get_text() for t in ax.texts)
-    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert "2 seeds" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
 
-def test_loss_plot_is_the_running_mean(sweep):
+def test_loss_plot_draws_each_seed_as_a_running_mean(sweep):
     ax = plot_losses(sweep, 6, window=5)
-    lines = {ln.get_label(): ln for ln in ax.get_lines()}
-    for label, kind in (("LSTM", "lstm"), ("plain RNN", "rnn")):
-        loss = np.array(sweep.runs[kind, 6].history.loss)
-        want = np.convolve(loss, np.ones(5) / 5, mode="valid")         # full windows from step 4 on
-        np.testing.assert_allclose(lines[label].get_ydata()[4:], want, rtol=1e-12)
-        assert lines[label].get_ydata()[0] == pytest.approx(loss[0])
-    assert any(np.allclose(ln.get_ydata(), np.log(4)) for ln in ax.get_lines() if ln.get_label().startswith("_"))
+    curves = [ln for ln in ax.get_lines() if len(ln.get_ydata()) == 40]      # 40 steps at k = 6
+    assert len(curves) == 3 * len(SEEDS)
+    for j, label in enumerate(("rnn", "big rnn", "lstm")):
+        for n, seed in enumerate(SEEDS):
+            ln = curves[j * len(SEEDS) + n]
+            assert ln.get_label() == (NAMES[label] if n == 0 else "_seed")
+            loss = np.array(sweep.runs[label, 6, seed].history.loss)
+            want = np.convolve(loss, np.ones(5) / 5, mode="valid")     # full windows from step 4 on
+            np.testing.assert_allclose(ln.get_ydata()[4:], want, rtol=1e-12)
+            assert ln.get_ydata()[0] == pytest.approx(loss[0])
+    assert any(np.allclose(ln.get_ydata(), np.log(4)) for ln in ax.get_lines() if len(ln.get_ydata()) == 2)
+    assert "k = 6" in ax.get_title()

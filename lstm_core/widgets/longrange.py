@@ -1,7 +1,8 @@
-"""LongRangeExplorer and the figures of notebook 12: a trained LSTM and a trained RNN on one test
-sequence of the long-range task (``lstm_core.experiments``), side by side.
+"""LongRangeExplorer and the figures of notebook 12: trained LSTMs and RNNs on the long-range task
+(``lstm_core.experiments``), over several seeds.
 
-``plot_accuracy_vs_k(sweep)`` and ``plot_losses(sweep, k)`` draw the notebook's static figures.
+``plot_accuracy_vs_k(sweep)`` and ``plot_losses(sweep, k)`` draw the notebook's static figures: every
+seed's run is drawn, so the spread between seeds is in plain sight.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from ._base import Explorer, int_slider
 from ._frame import keep_in_frame
 
-# The two models, drawn the same way in every figure of notebook 12.
+# The models of notebook 12 (labels of experiments.NOTEBOOK_12), drawn the same way in every figure.
 KIND_STYLE = {
     "lstm": {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o", "label": "LSTM"},
     "rnn": {"color": OKABE_ITO["vermillion"], "linestyle": "--", "marker": "s", "label": "plain RNN"},
+    "big rnn": {"color": OKABE_ITO["green"], "linestyle": "-.", "marker": "^", "label": "big RNN"},
 }
 _OTHER = [{"color": c, "linestyle": ls, "marker": m} for c, ls, m in
-          zip((OKABE_ITO["green"], OKABE_ITO["purple"], OKABE_ITO["orange"], OKABE_ITO["black"]),
-              ("-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))), ("^", "D", "v", "P"))]
+          zip((OKABE_ITO["purple"], OKABE_ITO["orange"], OKABE_ITO["sky"], OKABE_ITO["black"]),
+              (":", (0, (5, 1, 1, 1)), (0, (3, 1)), (0, (1, 1))), ("D", "v", "P", "X"))]
 
 # The training of the explorer's default (no sweep passed in): small enough to take about a second.
 DEMO = dict(ks=(3, 6), steps=100, hidden=12, n_test=64)
@@ -30,10 +32,15 @@ C_LIMIT = 8.0        # the colour scale of the cell-state panel: |c| beyond it i
 
 
 def kind_style(kind, index=0) -> dict:
-    """Colour, line style, marker and label of a model kind (variants get the other styles)."""
+    """Colour, line style, marker and label of a model label (others get the remaining styles)."""
     if kind in KIND_STYLE:
         return dict(KIND_STYLE[kind])
     return {**_OTHER[index % len(_OTHER)], "label": kind}
+
+
+def model_name(sweep, label, index=0) -> str:
+    """How the figures name a model: its style's name and its size, "LSTM (H = 32)"."""
+    return f"{kind_style(label, index)['label']} (H = {sweep.models[label][1]})"
 
 
 def _check_sweep(sweep):
@@ -43,51 +50,73 @@ def _check_sweep(sweep):
     return sweep
 
 
+def _offsets(n, width=0.24):
+    """Horizontal offsets that set n models side by side around each gap."""
+    return np.linspace(-width, width, n) if n > 1 else np.zeros(1)
+
+
 def plot_accuracy_vs_k(sweep, ax=None):
-    """Test accuracy against the gap k, one line per kind, chance level drawn and labelled."""
+    """Test accuracy against the gap k: every seed's run as a dot, the mean over the seeds as a line,
+    the range from the lowest to the highest seed as a vertical bar; chance drawn and labelled.
+    The gaps sit at equal distances (they double from one to the next); the models side by side."""
     _check_sweep(sweep)
     if ax is None:
-        fig, ax = new_figure(7.0, 3.4)
-    ks = np.array(sweep.ks)
-    for j, kind in enumerate(sweep.kinds):
-        ax.plot(ks, sweep.accuracy[kind], markersize=7, linewidth=2, **kind_style(kind, j))
+        fig, ax = new_figure(8.4, 3.8)
+    pos = np.arange(len(sweep.ks), dtype=float)
+    for j, (label, dx) in enumerate(zip(sweep.labels, _offsets(len(sweep.labels)))):
+        st = kind_style(label, j)
+        acc = sweep.accuracy[label]                                  # (len(ks), len(seeds))
+        x = pos + dx
+        ax.vlines(x, acc.min(axis=1), acc.max(axis=1), color=st["color"], linewidth=1.5, alpha=0.8,
+                  label="_range")
+        ax.scatter(np.repeat(x, acc.shape[1]), acc.ravel(), s=14, color=st["color"], alpha=0.55,
+                   marker=st["marker"], linewidths=0, label="_seeds", zorder=3)
+        ax.plot(x, acc.mean(axis=1), color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
+                markersize=7, markerfacecolor="white", linewidth=2, label=model_name(sweep, label, j), zorder=4)
     ax.axhline(sweep.chance, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.5)
-    ax.annotate(f"chance = 1/{sweep.n_symbols} = {sweep.chance:.2f}", (ks[0], sweep.chance),
+    ax.annotate(f"chance = 1/{sweep.n_symbols} = {sweep.chance:.2f}", (pos[0] - 0.35, sweep.chance),
                 xytext=(0, -5), textcoords="offset points", ha="left", va="top", fontsize=9)
     ax.set_ylim(0, 1.05)
-    ax.set_xticks(ks)
-    style_axes(ax, "Remembering one symbol across k noisy steps", "gap k (steps between symbol and answer)",
-               "test accuracy")
-    ax.legend(loc="center right", fontsize=9)
+    ax.set_xlim(pos[0] - 0.45, pos[-1] + 0.45)
+    ax.set_xticks(pos, [str(k) for k in sweep.ks])
+    style_axes(ax, f"Remembering one symbol across k noisy steps ({len(sweep.seeds)} seeds)",
+               "gap k (steps between symbol and answer)", "test accuracy")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, title="line: mean over seeds\n"
+              "dots: one per seed\nbar: lowest to highest", title_fontsize=8, alignment="left")
     return ax
 
 
 def plot_losses(sweep, k, ax=None, window=20):
-    """Training loss (running mean over ``window`` steps) of every kind at gap k."""
+    """Training loss (running mean over ``window`` steps) at gap k: one thin line per seed and model."""
     _check_sweep(sweep)
     if k not in sweep.ks:
         raise ValueError(f"k must be one of the trained gaps {sweep.ks}; got {k!r}")
     if ax is None:
-        fig, ax = new_figure(7.0, 3.2)
-    for j, kind in enumerate(sweep.kinds):
-        st = kind_style(kind, j)
+        fig, ax = new_figure(8.4, 3.4)
+    for j, label in enumerate(sweep.labels):
+        st = kind_style(label, j)
         st.pop("marker")
-        ax.plot(sweep.runs[kind, k].history.smoothed(window), linewidth=2, **st)
-    ax.axhline(np.log(sweep.n_symbols), color=OKABE_ITO["grey"], linestyle=":", linewidth=1.5)
-    ax.annotate(f"guessing: ln {sweep.n_symbols} = {np.log(sweep.n_symbols):.2f}", (0, np.log(sweep.n_symbols)),
-                xytext=(4, -5), textcoords="offset points", va="top", fontsize=9)
-    ax.set_ylim(0, 1.15 * np.log(sweep.n_symbols))
-    style_axes(ax, f"Training loss at k = {k} (running mean over {window} steps)", "training step",
-               "cross-entropy")
-    ax.legend(loc="center right", fontsize=9)
+        st.pop("label")
+        for n, seed in enumerate(sweep.seeds):
+            ax.plot(sweep.runs[label, k, seed].history.smoothed(window), linewidth=1, alpha=0.75,
+                    label=model_name(sweep, label, j) if n == 0 else "_seed", **st)
+    ln = np.log(sweep.n_symbols)
+    ax.axhline(ln, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.5)
+    ax.annotate(f"guessing: ln {sweep.n_symbols} = {ln:.2f}", (0, ln),
+                xytext=(4, 4), textcoords="offset points", va="bottom", fontsize=9,
+                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))
+    ax.set_ylim(0, 1.2 * ln)
+    style_axes(ax, f"Training loss at k = {k}, one line per seed (running mean over {window} steps)",
+               "training step", "cross-entropy")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return ax
 
 
 class LongRangeExplorer(Explorer):
-    """Pick a trained gap k and a test sequence; see the LSTM's gates and cell state over time next
-    to the RNN's hidden state.
+    """Pick a trained gap k, a seed and a test sequence; see the LSTM's gates and cell state over time
+    next to the plain RNN's hidden state.
 
-    sweep:       a ``Sweep`` from ``experiments.long_range_accuracy`` with kinds "lstm" and "rnn"
+    sweep:       a ``Sweep`` from ``experiments.long_range_accuracy`` with models "lstm" and "rnn"
                  (None: a quick demo training, about a second, so the explorer works on its own)
     n_sequences: how many test sequences the slider offers
     """
@@ -101,33 +130,37 @@ class LongRangeExplorer(Explorer):
         else:
             self.demo = False
         _check_sweep(sweep)
-        for kind in ("lstm", "rnn"):
-            if kind not in sweep.kinds:
-                raise ValueError(f"sweep must hold 'lstm' and 'rnn' runs; it has {sweep.kinds}")
+        for label in ("lstm", "rnn"):
+            if label not in sweep.models:
+                raise ValueError(f"sweep must hold 'lstm' and 'rnn' runs; it has {sweep.labels}")
         self.sweep = sweep
         self.n_sequences = _checks.positive_int("n_sequences", n_sequences)
         self._cache = {}
         super().__init__()
 
     # --- the numbers -----------------------------------------------------------------------------
-    def traces(self, k):
-        """For gap k: (xs, targets, LSTM output, RNN output) on the first test sequences."""
-        if k not in self._cache:
-            lstm, rnn = self.sweep.runs["lstm", k], self.sweep.runs["rnn", k]
+    def traces(self, k, seed):
+        """For gap k and a seed: (xs, targets, LSTM output, RNN output) on the first test sequences
+        (the two runs of one seed share their test set)."""
+        if (k, seed) not in self._cache:
+            lstm, rnn = self.sweep.runs["lstm", k, seed], self.sweep.runs["rnn", k, seed]
             xs, ts = lstm.test_set(self.n_sequences)
-            self._cache[k] = (xs, ts, lstm.model.forward(xs, at="last"), rnn.model.forward(xs, at="last"))
-        return self._cache[k]
+            self._cache[k, seed] = (xs, ts, lstm.model.forward(xs, at="last"), rnn.model.forward(xs, at="last"))
+        return self._cache[k, seed]
 
     # --- the figure --------------------------------------------------------------------------------
     def build(self):
         ks = self.sweep.ks
         self.k_buttons = widgets.ToggleButtons(options=[(f"k = {k}", k) for k in ks], value=ks[-1],
                                                description="gap", style={"button_width": "70px"})
+        seeds = self.sweep.seeds
+        self.seed_buttons = widgets.ToggleButtons(options=[(f"seed {s}", s) for s in seeds], value=seeds[0],
+                                                  description="seed", style={"button_width": "70px"})
         self.seq_slider = int_slider("test sequence", 0, 0, self.n_sequences - 1)
-        self.controls = [self.k_buttons, self.seq_slider]
+        self.controls = [self.k_buttons, self.seed_buttons, self.seq_slider]
         T = max(ks) + 1
-        H_l = self.sweep.runs["lstm", ks[0]].model.hidden_size
-        H_r = self.sweep.runs["rnn", ks[0]].model.hidden_size
+        H_l = self.sweep.models["lstm"][1]
+        H_r = self.sweep.models["rnn"][1]
         self.fig, (ax_g, ax_c, ax_h) = new_figure(9.0, 3.6, ncols=3,
                                                   gridspec_kw={"width_ratios": [1.1, 1, 1]})
         steps = np.arange(1, T + 1)
@@ -162,8 +195,9 @@ class LongRangeExplorer(Explorer):
 
     def update(self):
         k = int(self.k_buttons.value)
+        seed = int(self.seed_buttons.value)
         n = int(self.seq_slider.value)
-        xs, ts, out_l, out_r = self.traces(k)
+        xs, ts, out_l, out_r = self.traces(k, seed)
         T = k + 1
         full = self.ax_g.get_lines()[0].get_xdata().size
         pad = np.full(full - T, np.nan)
@@ -188,10 +222,12 @@ class LongRangeExplorer(Explorer):
         a_l, p_l, q_l = answer(out_l)
         a_r, p_r, q_r = answer(out_r)
         kept = np.prod(out_l.trace.f[n, 1:], axis=0)          # (H,) cell-path factor, steps 2..T
-        acc_l, acc_r = self.sweep.runs["lstm", k].accuracy, self.sweep.runs["rnn", k].accuracy
-        noise = self.sweep.runs["lstm", k].config["noise"]
+        run_l = self.sweep.runs["lstm", k, seed]
+        noise = run_l.config["noise"]
+        accs = ", ".join(f"{model_name(self.sweep, label, j)} {self.sweep.runs[label, k, seed].accuracy:.3f}"
+                         for j, label in enumerate(self.sweep.labels))
         lines = [
-            f"k = {k}, test sequence {n}: the symbol is {s} (one-hot at step 1), then {k} steps of "
+            f"k = {k}, seed {seed}, test sequence {n}: the symbol is {s} (one-hot at step 1), then {k} steps of "
             f"noise with std {noise:.1f}.",
             f"LSTM answers {a_l} ({'right' if a_l == s else 'wrong'}), p(symbol {s}) = {q_l:.3f}; "
             f"RNN answers {a_r} ({'right' if a_r == s else 'wrong'}), p(symbol {s}) = {q_r:.3f}.",
@@ -200,9 +236,9 @@ class LongRangeExplorer(Explorer):
             f"Along the cell path a unit keeps the product of its forget gates: {np.mean(kept):.3f} on average "
             f"over the units, {kept.min():.3f} at least, from step 1 to step {T}.",
             f"Largest |c| at the last step: {np.abs(c[:, -1]).max():.2f}. Rows of the middle panel that keep one "
-            "colour are units that carry something across the gap; the RNN's rows (right) follow the noise.",
-            f"Test accuracy at k = {k} ({self.sweep.runs['lstm', k].config['n_test']} sequences): "
-            f"LSTM {acc_l:.3f}, RNN {acc_r:.3f}, chance {self.sweep.chance:.3f}.",
+            "colour are units that carry something across the gap; compare the plain RNN's rows (right).",
+            f"Test accuracy at k = {k}, seed {seed} ({run_l.config['n_test']} sequences): {accs}; "
+            f"chance {self.sweep.chance:.3f}.",
         ]
         if self.demo:
             lines.append("(A quick demo training of 100 steps; the notebook passes in its real runs.)")

@@ -129,16 +129,19 @@ def matches(token: str, value: float, rel: float | None = None) -> bool:
 
 
 def literal_in_code(token: str, sources: list[str]) -> bool:
-    """Whether the number appears as a literal in one of the code sources (1_000 and 1e3 forms too)."""
+    """Whether the number appears as a literal in one of the code sources (1_000 and 1e3 forms too).
+    A negative number needs its minus sign on the literal (``-6.0``, not ``x - 6``); a positive one
+    matches a literal of either sign."""
     want = value_of(token)
-    lit = re.compile(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:e-?\d+)?(?![\w])")
+    lit = re.compile(r"(?<![\w.])(-?)(\d[\d_]*(?:\.\d+)?(?:e-?\d+)?)(?![\w])")
     for src in sources:
         for m in lit.finditer(src):
             try:
-                if float(m.group(0).replace("_", "")) == want:
-                    return True
+                size = float(m.group(2).replace("_", ""))
             except ValueError:
                 continue
+            if size == abs(want) and (want >= 0 or m.group(1)):
+                return True
     return False
 
 

@@ -140,6 +140,14 @@ def test_written_precision(tok, value, ok):
     assert _prose.matches(tok, value) is ok
 
 
+@pytest.mark.parametrize("tok, src, ok", [
+    ("-6", "b = np.array([-6.0])", True), ("6", "b = np.array([-6.0])", True), ("-6", "b = [6.0]", False),
+    ("-6", "z = x - 6", False), ("-4", "w = row(0, -4, 1e-4)", True), ("1,000", "n = 1_000", True),
+])
+def test_literal_in_code(tok, src, ok):
+    assert _prose.literal_in_code(tok, [src]) is ok
+
+
 def test_rel_tolerance():
     assert _prose.matches("4.7", 4.79, rel=0.02)
     assert not _prose.matches("4.7", 4.9, rel=0.02)

@@ -15,6 +15,8 @@ import notebooks as nbtools  # noqa: E402
 
 sys.path.pop(0)
 
+pytestmark = pytest.mark.slow     # every notebook, twice
+
 
 def text_outputs(path):
     nb = nbformat.read(path, as_version=4)

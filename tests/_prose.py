@@ -136,13 +136,15 @@ def literal_in_code(token: str, sources: list[str]) -> bool:
     """Whether the number appears as a literal in one of the code sources (1_000 and 1e3 forms too)."""
     want = value_of(token)
     lit = re.compile(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:e-?\d+)?(?![\w])")
+    unary_minus = re.compile(r"(?:^|[\s(\[{,=:])-$")      # "-1.5" in "[2.0, -1.5]", not "x-1.5"
     for src in sources:
         for m in lit.finditer(src):
             try:
-                if float(m.group(0).replace("_", "")) == want:
-                    return True
+                value = float(m.group(0).replace("_", ""))
             except ValueError:
                 continue
+            if value == want or (-value == want and unary_minus.search(src[max(0, m.start() - 2):m.start()])):
+                return True
     return False
 
 

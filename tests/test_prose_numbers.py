@@ -142,6 +142,15 @@ def test_written_precision(tok, value, ok):
     assert _prose.matches(tok, value) is ok
 
 
+@pytest.mark.parametrize("tok, src, ok", [
+    ("-1.5", "c_prev = np.array([2.0, -1.5, 1.0])", True), ("-1.5", "x = -1.5", True),
+    ("-1.5", "y = x-1.5", False), ("1.5", "c = [2.0, -1.5]", True), ("10,000", "runs = 10_000", True),
+    ("-2", "print(-2)", True), ("-2", "print(2)", False),
+])
+def test_literal_in_code(tok, src, ok):
+    assert _prose.literal_in_code(tok, [src]) is ok
+
+
 def test_rel_tolerance():
     assert _prose.matches("4.7", 4.79, rel=0.02)
     assert not _prose.matches("4.7", 4.9, rel=0.02)

@@ -242,7 +242,7 @@ def test(args) -> int:
         cmd = [py, "-m", "pytest", "tests", "-m", "not slow", "-q", *args.pytest_args[1:]]
         say("$ " + " ".join(str(c) for c in cmd))
         return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
-    cmd = [py, "-m", "pytest", "tests", "notebooks", "--nbval-lax", "-q", *args.pytest_args]
+    cmd = [py, "-m", "pytest", "notebooks", "tests", "--nbval-lax", "-q", *args.pytest_args]
     say("$ " + " ".join(str(c) for c in cmd))
     code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
     if args.pytest_args:            # a chosen subset: run it once, as asked

@@ -70,6 +70,7 @@ _SKIP = [
     re.compile(r"\(\d{4}[a-z]?\)"),                          # citation years: (2017)
     re.compile(r"(?m)^\s*(?:>\s*)*\d+\.\s"),                 # list-item numbers: "1. ", "> 2. "
     re.compile(r"(?m)^#+\s*\d+\s*·"),                        # heading numbers: "## 3 · ..."
+    re.compile(r"(?m)^\s*[-*]\s+\d\d(?=\s+\[)"),                # a contents line: "- 12 [LSTM vs RNN](12-...)"
 ]
 
 
@@ -85,6 +86,9 @@ def code_of(path) -> list[str]:
 
 def _clean(text: str) -> str:
     text = text.replace("\u2212", "-").replace("\\,", "").replace("{,}", ",")
+    # a quote box's "> " markers go, so a phrase broken across its lines reads as one
+    # ("sources 000\n> and 003"); the list-item rule below still finds "> 2. "
+    text = re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", text)
     for rx in _SKIP:
         text = rx.sub(" ", text)
     # a LaTeX power of ten reads as one number: 1.1 \times 10^{-40} -> 1.1e-40, 10^{-9} -> 1e-9

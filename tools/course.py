@@ -6,6 +6,7 @@
     python3 tools/course.py slides  # set up .venv if needed, write build/slides/*.slides.html
     python3 tools/course.py site    # set up .venv if needed, build the static site in build/site/
     python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
+    python3 tools/course.py test --fast   # the same without notebooks, servers, browser, training
     python3 tools/course.py setup   # only set up .venv
 
 Needs nothing but Python >= 3.10 (3.11 is what the course is tested with) and the network to
@@ -236,7 +237,12 @@ def test(args) -> int:
     ensure_chromium()
     env = venv_env()
     env.setdefault("MPLBACKEND", "Agg")
-    cmd = [py, "-m", "pytest", "tests", "notebooks", "--nbval-lax", "-q", *args.pytest_args]
+    if args.pytest_args[:1] == ["--fast"]:
+        # everyday work: no notebook runs, servers, browser or training (tests marked slow)
+        cmd = [py, "-m", "pytest", "tests", "-m", "not slow", "-q", *args.pytest_args[1:]]
+        say("$ " + " ".join(str(c) for c in cmd))
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+    cmd = [py, "-m", "pytest", "notebooks", "tests", "--nbval-lax", "-q", *args.pytest_args]
     say("$ " + " ".join(str(c) for c in cmd))
     code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
     if args.pytest_args:            # a chosen subset: run it once, as asked

@@ -191,6 +191,7 @@ def nb13_prose():
     return " ".join(" ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown").split())
 
 
+@pytest.mark.slow                    # trains a tiny model for a few steps
 def test_train_small_is_fit_with_the_notebooks_settings():
     assert tx.SMALL == dict(hidden=64, batch=32, seq=64, steps=300, lr=3e-3, clip=1.0)
     assert tx.SMALL_SEEDS == (0, 1, 2)
@@ -207,6 +208,7 @@ def test_train_small_is_fit_with_the_notebooks_settings():
         tx.train_small(0.5)
 
 
+@pytest.mark.slow                    # trains a tiny model for a few steps
 def test_plot_small_runs_draws_each_seed_and_the_baselines():
     from lstm_core.widgets.charlm import plot_small_runs
     runs = [tx.train_small(k, steps=3, hidden=8) for k in (0, 1)]

@@ -344,7 +344,7 @@ def cell_gradients(trace: LSTMTrace, dh=None, dc_last=None) -> CellGradients:
     p = trace.params
     B, T, H = dh_loss.shape
     tm = lambda a: np.ascontiguousarray(a.transpose(1, 0, 2))       # (B, T, H) -> time-major (T, B, H)
-    f, i, g, o, tc = tm(trace.f), tm(trace.i), tm(trace.g), tm(trace.o), tm(trace._tanh_c.transpose(2, 0, 1))
+    f, i, g, o, tc = tm(trace.f), tm(trace.i), tm(trace.g), tm(trace.o), tm(trace._tanh_cells.transpose(2, 0, 1))
     c_prev = np.concatenate([trace.c0[None], tm(trace.c)[:-1]])     # (T, B, H): c_0 .. c_(T-1)
     via_h = o * (1.0 - tc * tc)                                     # dh_t -> dc_t, since h_t = o_t * tanh(c_t)
     # d(pre-activation)/d(upstream gradient) of each gate, in the fused order f, i, o, g of weight_h:

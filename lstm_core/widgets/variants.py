@@ -299,7 +299,7 @@ def plot_race(result, level=0.9):
         ax.axhline(level, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":", label=f"{level:.0%}")
         ax.set_ylim(0.0, 1.03)
         style_axes(ax, label, "training step", "test accuracy")
-        ax.legend(fontsize=6.5, loc="lower right")
+    axes.flat[0].legend(fontsize=7, loc="lower right")              # the same three entries in every panel
     for ax in list(axes.flat)[len(labels):]:
         ax.set_axis_off()
     return fig, axes

@@ -27,6 +27,10 @@ Forecasting, with x_t the scaled count on day t and w the window length:
 Baselines: persistence (tomorrow = today: x_{t+h} = x_t) and the linear trend
 (x_{t+h} = x_t + h (x_t - x_{t-1})).
 
+A small model trained briefly depends on its seed, so notebook 14 trains each forecaster once per
+seed of ``SEEDS`` (``train_over_seeds``) and reports the spread (``compare_over_seeds`` ->
+``SeedResults``: errors per seed, min - max tables, gains over the better naive forecast).
+
 Shapes: a series is (T,); windows are (n, w, 1) with targets (n, 1); a batch of sequences for
 many-to-many is (B, T, 1) with targets (B, T, 1).
 """
@@ -418,7 +422,8 @@ def naive_rollouts(counts, starts, horizon, kind="persistence"):
 
 @dataclass(frozen=True)
 class Recipe:
-    """How notebook 14 trains its two forecasters (and data/epidemic/forecaster.npz was made)."""
+    """How notebook 14 trains its two forecasters, once per seed of ``SEEDS`` (data/epidemic/forecaster.npz
+    is the many-to-many model of seed 0)."""
 
     window: int = 10          # w: days a many-to-one forecaster reads
     hidden: int = 16          # H: LSTM units

@@ -12,6 +12,7 @@ the coupled LSTM ends at 0.83 or more; the default-init GRU never measures above
 loss is 1.39; the RNN ends between 0.25 and 0.92 depending on the seed and the level.
 """
 
+import inspect
 from pathlib import Path
 
 import nbformat
@@ -70,6 +71,12 @@ def test_the_differences_from_notebook_12_are_stated_truly():
     assert E.NOTEBOOK_12["steps"] == 400 and "trains each model for 400 steps" in prose
     assert E.NOTEBOOK_12["forget_bias"] == R.RACE.keep_bias == 4.0
     assert "The race sets the\nbias notebook 12 uses, 4," in prose
+    # "The task and the training loop are notebook 12's (...): $H = 32$, batches of 32, Adam with
+    # learning rate 0.01, clipping at 1"
+    defaults = {k: v.default for k, v in inspect.signature(train_and_score).parameters.items()}
+    assert E.NOTEBOOK_12.get("hidden", defaults["hidden"]) == R.RACE.hidden
+    for name in ("batch", "lr", "clip", "n_symbols"):
+        assert E.NOTEBOOK_12.get(name, defaults[name]) == getattr(R.RACE, name), name
 
 
 @pytest.mark.parametrize("kind, keep", [("lstm", True), ("coupled", True), ("gru", False), ("rnn", False)])
@@ -150,6 +157,9 @@ def test_the_rnn_depends_on_the_seed(result):
     finals = result.curves["rnn"][:, -1, 1]
     assert finals.min() < CHANCE + 0.1, finals                            # some seed at chance (0.25)
     assert finals.max() > 0.6, finals                                     # some seed far above it (0.74+)
+    spread = {label: np.ptp(result.final(label)) for label in result.curves}
+    assert max(spread, key=spread.get) == "rnn", spread                   # "depends most on the seed"
+    assert spread["rnn"] > 2 * max(v for k, v in spread.items() if k != "rnn"), spread
     assert "in some seeds it stays at chance, in\n  others it climbs far above it" in _prose()
 
 

@@ -28,51 +28,23 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NB_DIR = ROOT / "notebooks"
 OUT_DIR = ROOT / "build" / "app"
-NAME_RE = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+sys.path.insert(0, str(ROOT / "tools"))
+from notebooks import (KERNELSPEC, NB_DIR, course_notebooks, is_explorer_cell,  # noqa: E402  (standard library only)
+                       parse_code, source, title_of)
 
-
-def source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _parse(code: str):
-    """The cell's Python, with IPython magics and shell lines blanked out; None if it does not
-    parse (a cell magic, say)."""
-    if code.lstrip().startswith("%%"):
-        return None
-    lines = ["pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in code.splitlines()]
-    try:
-        return ast.parse("\n".join(lines))
-    except SyntaxError:
-        return None
-
-
-def is_explorer_cell(cell) -> bool:
-    """A code cell whose last statement calls a name ending in "Explorer"."""
-    tree = _parse(source(cell)) if cell.get("cell_type") == "code" else None
-    if tree is None or not tree.body:
-        return False
-    last = tree.body[-1]
-    if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
-        return False
-    func = last.value.func
-    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-    return name.endswith("Explorer")
+sys.path.pop(0)
 
 
 def names_used(code: str) -> set:
-    tree = _parse(code)
+    tree = parse_code(code)
     if tree is None:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def names_defined(code: str) -> set:
-    tree = _parse(code)
+    tree = parse_code(code)
     if tree is None:
         return set()
     out = set()
@@ -84,15 +56,6 @@ def names_defined(code: str) -> set:
         elif isinstance(n, (ast.Import, ast.ImportFrom)):
             out |= {(a.asname or a.name).split(".")[0] for a in n.names}
     return out
-
-
-def title_of(cells) -> str:
-    for cell in cells:
-        if cell.get("cell_type") == "markdown":
-            for line in source(cell).splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return ""
 
 
 def _code(text: str) -> dict:
@@ -129,7 +92,7 @@ def app_notebook(nb: dict, name: str):
                     keep.add(j)
                     todo.append((j, names_used(source(cells[j]))))
     number = name[:2]
-    out = [_markdown(f"# {number} · {title_of(cells)}\n\n*App mode: move the sliders and press the buttons. "
+    out = [_markdown(f"# {number} · {title_of(nb)}\n\n*App mode: move the sliders and press the buttons. "
                      f"The full notebook, with the code and the exercises, is `notebooks/{name}.ipynb`.*")]
     for k in range(len(cells)):
         if k == setup:
@@ -152,7 +115,7 @@ def build(out_dir: Path = OUT_DIR, nb_dir: Path = NB_DIR) -> list:
     for old in out_dir.glob("*.ipynb"):
         old.unlink()
     written = []
-    for path in sorted(p for p in Path(nb_dir).glob("*.ipynb") if NAME_RE.match(p.name)):
+    for path in course_notebooks(nb_dir):
         page = app_notebook(json.loads(path.read_text(encoding="utf-8")), path.stem)
         if page is None:
             continue

@@ -4,7 +4,8 @@ Every number the notebooks show comes from here. This package imports only numpy
 widgets live in ``lstm_core.plotting`` and ``lstm_core.widgets``, imported on demand.
 
 Modules: activations, params (LSTMParams, RNNParams and framework layouts), cell (one LSTM
-step, forward and backward), sequence (lstm_forward / lstm_backward), rnn (Elman and Jordan),
+step, forward and backward), loop (a sequence as a plain loop over the step: read it first),
+sequence (lstm_forward / lstm_backward, the fast version of that loop), rnn (Elman and Jordan),
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
 read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
@@ -20,6 +21,7 @@ from .cell import (GateValue, LSTMStep, LSTMStepGradients, cell_state_update, ga
                    lstm_step, lstm_step_backward)
 from .counting import count_params
 from .gradcheck import GradcheckResult, gradcheck, numerical_gradient
+from .loop import lstm_backward_loop, lstm_forward_loop
 from .losses import Loss, mean_squared_error, softmax_cross_entropy
 from .models import ModelOutput, SequenceModel, one_hot
 from .optim import SGD, Adam, clip_grad_norm, global_norm
@@ -39,7 +41,7 @@ __all__ = [
     "GATES", "GATE_NAMES", "GateParams", "LSTMParams", "LSTMGradients", "RNNParams", "RNNGradients",
     "GateValue", "gate_value", "cell_state_update", "hidden_state",
     "LSTMStep", "LSTMStepGradients", "lstm_step", "lstm_step_backward",
-    "LSTMTrace", "LSTMSequenceGradients", "lstm_forward", "lstm_backward",
+    "LSTMTrace", "LSTMSequenceGradients", "lstm_forward", "lstm_backward", "lstm_forward_loop", "lstm_backward_loop",
     "RNN", "RNNTrace", "rnn_step", "rnn_forward", "rnn_backward", "jordan_forward",
     "project", "project_backward", "softmax",
     "count_params", "gradcheck", "numerical_gradient", "GradcheckResult",

@@ -18,6 +18,9 @@ Backward, given dh = dL/dh and dc = dL/dc arriving from later steps and the loss
     dz_f = df * f(1-f); dz_i = di * i(1-i); dz_g = dg * (1-g^2); dz_o = do * o(1-o)
     dc_prev = dc_total * f                 (the direct path through the cell state)
     dx = W_x^T dz;  dh_prev = W_h^T dz;  dW_x = dz x^T;  dW_h = dz h_prev^T;  db = dz
+
+A whole sequence is this step in a loop: ``loop.py`` (lstm_forward_loop, lstm_backward_loop) writes
+that loop out plainly; ``sequence.py`` is the fast version of the same loop.
 """
 
 from __future__ import annotations

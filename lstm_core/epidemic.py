@@ -27,6 +27,10 @@ Forecasting, with x_t the scaled count on day t and w the window length:
 Baselines: persistence (tomorrow = today: x_{t+h} = x_t) and the linear trend
 (x_{t+h} = x_t + h (x_t - x_{t-1})).
 
+A small model trained briefly depends on its seed, so notebook 14 trains each forecaster once per
+seed of ``SEEDS`` (``train_over_seeds``) and reports the spread (``compare_over_seeds`` ->
+``SeedResults``: errors per seed, min - max tables, gains over the better naive forecast).
+
 Shapes: a series is (T,); windows are (n, w, 1) with targets (n, 1); a batch of sequences for
 many-to-many is (B, T, 1) with targets (B, T, 1).
 """
@@ -34,7 +38,7 @@ many-to-many is (B, T, 1) with targets (B, T, 1).
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -418,7 +422,8 @@ def naive_rollouts(counts, starts, horizon, kind="persistence"):
 
 @dataclass(frozen=True)
 class Recipe:
-    """How notebook 14 trains its two forecasters (and data/epidemic/forecaster.npz was made)."""
+    """How notebook 14 trains its two forecasters, once per seed of ``SEEDS`` (data/epidemic/forecaster.npz
+    is the many-to-many model of seed 0)."""
 
     window: int = 10          # w: days a many-to-one forecaster reads
     hidden: int = 16          # H: LSTM units
@@ -480,6 +485,115 @@ def compare(epidemics, scaler, models, window, horizons=(1, 7, 14)):
         out[name] = {"mae": {h: float(np.mean(np.abs(d[:, h - 1]))) for h in hs},
                      "rmse": {h: float(np.sqrt(np.mean(d[:, h - 1] ** 2))) for h in hs}}
     return out
+
+
+# --- several seeds: what notebook 14 trains and prints -------------------------------------------
+
+SEEDS = (0, 1, 2, 3, 4)      # notebook 14 trains both forecasters once per seed (RECIPE with seed=s)
+LSTMS = {"LSTM many-to-one": "m2o", "LSTM many-to-many": "m2m"}     # compare()'s name -> kind
+NAIVE = ("persistence", "linear trend")
+
+
+def train_over_seeds(train_scaled, seeds=SEEDS, recipe=RECIPE, progress=False):
+    """Both forecasters for every seed, each made by ``train_forecaster`` with ``recipe`` and
+    seed=seed (the initial weights and the order of the windows).
+
+    progress: False, True (one progress bar for all the runs) or a bar with update().
+    Returns (models, histories): {seed: {"m2o": model, "m2m": model}} and the same for the
+    training Histories."""
+    from .training import _progress_bar
+    if isinstance(seeds, numbers.Integral) or not len(seeds):
+        raise ValueError(f"seeds must be a non-empty list of integers such as (0, 1, 2); got {seeds!r}")
+    seeds = tuple(_nonneg_int("seeds[i]", s) for s in seeds)
+    total = len(seeds) * (recipe.steps_m2o + recipe.steps_m2m)
+    bar, own = _progress_bar(progress, total, f"{len(seeds)} seeds x 2 forecasters")
+    models, histories = {}, {}
+    try:
+        for s in seeds:
+            r = replace(recipe, seed=s)
+            models[s], histories[s] = {}, {}
+            for kind in ("m2o", "m2m"):
+                models[s][kind], histories[s][kind] = train_forecaster(kind, train_scaled, r,
+                                                                       progress=False if bar is None else bar)
+    finally:
+        if own:
+            bar.close()
+    return models, histories
+
+
+@dataclass(frozen=True)
+class SeedResults:
+    """``compare`` for each seed's two LSTMs; the naive forecasts need no training, so they are the
+    same in every seed.  per_seed: {seed: compare(...) result}."""
+
+    per_seed: dict
+
+    @property
+    def seeds(self) -> tuple:
+        return tuple(self.per_seed)
+
+    def _values(self, name, metric, h):
+        return np.array([r[name][metric][h] for r in self.per_seed.values()])
+
+    def mae(self, name, h) -> np.ndarray:
+        """(n_seeds,) mean absolute error of forecaster ``name`` h days ahead, in people."""
+        return self._values(name, "mae", h)
+
+    def rmse(self, name, h) -> np.ndarray:
+        """(n_seeds,) root mean squared error of forecaster ``name`` h days ahead, in people."""
+        return self._values(name, "rmse", h)
+
+    def best_naive(self, h, metric="mae") -> float:
+        """The better (smaller) of the two naive forecasts' errors h days ahead."""
+        first = next(iter(self.per_seed.values()))
+        return min(first[n][metric][h] for n in NAIVE)
+
+    def gain(self, name, h, metric="mae") -> np.ndarray:
+        """(n_seeds,) how much smaller the error is than the better naive forecast's:
+        1 - error / best naive error (0.25 = a quarter below it; negative = worse than it)."""
+        return 1.0 - self._values(name, metric, h) / self.best_naive(h, metric)
+
+    def table(self, horizons=(1, 7, 14)) -> str:
+        """The errors as fixed-format text: the naive forecasts' values, each LSTM's min - max over
+        the seeds; MAE at every horizon and RMSE at the first."""
+        h1 = horizons[0]
+        cols = [("mae", h1), ("rmse", h1)] + [("mae", h) for h in horizons[1:]]
+        head = [f"{h} day{'s' if h > 1 else ''} {m.upper()}" for m, h in cols]
+        lines = [f"{'forecaster':<18} " + " ".join(f"{t:>15}" for t in head)]
+        first = next(iter(self.per_seed.values()))
+        for name in NAIVE:
+            lines.append(f"{name:<18} " + " ".join(f"{first[name][m][h]:15,.0f}" for m, h in cols))
+        for name in LSTMS:
+            cells = []
+            for m, h in cols:
+                v = self._values(name, m, h)
+                cells.append(f"{f'{v.min():,.0f} - {v.max():,.0f}':>15}")
+            lines.append(f"{name:<18} " + " ".join(cells))
+        return "\n".join(lines)
+
+    def gain_table(self, horizons=(1, 7, 14)) -> str:
+        """``gain`` (MAE) of each LSTM per seed, as fixed-format percentages, one row per seed."""
+        short = {"LSTM many-to-one": "many-to-one", "LSTM many-to-many": "many-to-many"}
+        hs = "".join(f" {f'{h} d':>6}" for h in horizons)
+        lines = ["     " + "".join(f"{short[n]:>{7 * len(horizons)}}" for n in LSTMS),
+                 "seed " + hs * len(LSTMS)]
+        g = {(n, h): self.gain(n, h) for n in LSTMS for h in horizons}
+        for k, s in enumerate(self.seeds):
+            lines.append(f"{s:<5}" + "".join(f" {g[n, h][k]:+6.0%}" for n in LSTMS for h in horizons))
+        return "\n".join(lines)
+
+
+def compare_over_seeds(epidemics, scaler, models, window, horizons=(1, 7, 14)) -> SeedResults:
+    """``compare`` for each seed's models ({seed: {"m2o": model, "m2m": model}}, as
+    ``train_over_seeds`` returns them) on ``epidemics``; returns a ``SeedResults``."""
+    if not isinstance(models, dict) or not models:
+        raise TypeError(f"models must be a non-empty dict {{seed: {{'m2o': model, 'm2m': model}}}}; "
+                        f"got {_checks.describe(models)}")
+    out = {}
+    for s, pair in models.items():
+        out[s] = compare(epidemics, scaler, {name: (pair[kind], kind) for name, kind in LSTMS.items()},
+                         window, horizons)
+    return SeedResults(out)
 
 
 def mae(pred, target) -> float:

@@ -37,6 +37,11 @@ times larger than anywhere near it. Plain gradient descent that lands on the edg
 away; clipping the gradient's length (``lstm_core.optim.clip_grad_norm``: g <- g * max_norm / ||g||
 when ||g|| > max_norm) keeps the step small and its direction unchanged.
 
+Whether a step lands on the edge depends on where the run starts, so one run proves little.
+``cliff_runs`` repeats both descents from ``cliff_starts()``: notebook 10's start ``CLIFF_START``
+first, then ``CLIFF_N_STARTS - 1`` starts drawn (seed ``CLIFF_SEED``) uniformly from ``CLIFF_BOX``,
+the low side of the cliff around it.
+
 3. The LSTM: the cell state as a gradient highway (``cell_gradients``, ``highway_gradients``)
 --------------------------------------------------------------------------------------------
 Along the cell state alone (the edge c_{t-1} -> c_t of c_t = f_t * c_{t-1} + i_t * g_t) the
@@ -84,7 +89,8 @@ __all__ = ["CellGradients", "cell_gradients", "cell_path_gradients", "rnn_hidden
            "FLOW_HIDDEN", "FLOW_T_MAX", "FLOW_SEED", "VANISH", "EXPLODE", "recurrent_matrix", "flow_inputs",
            "GradientFlow", "gradient_flow", "step_bounds", "verdict",
            "CLIFF_T", "CLIFF_KICK", "CLIFF_TARGET", "CLIFF_LR", "CLIFF_STEPS", "cliff_loss_and_grads",
-           "cliff_surface", "Trajectory", "descend"]
+           "cliff_surface", "Trajectory", "descend",
+           "CLIFF_START", "CLIFF_BOX", "CLIFF_SEED", "CLIFF_N_STARTS", "cliff_starts", "CliffRuns", "cliff_runs"]
 
 # --- 1. the plain RNN: vanishing and exploding gradients (notebook 10) ----------------------------
 
@@ -208,6 +214,10 @@ CLIFF_KICK = 0.5             # x_1; x_t = 0 afterwards
 CLIFF_TARGET = -0.6          # y*, the wanted h_T
 CLIFF_LR = 0.5               # learning rate of ``descend`` (the explorer's)
 CLIFF_STEPS = 25             # gradient-descent steps of ``descend`` (the explorer's)
+CLIFF_START = (1.5, -0.3)    # (w0, b0): notebook 10's start, and the clipping explorer's
+CLIFF_BOX = ((1.3, 1.7), (-0.45, -0.25))   # (w0 range, b0 range) of ``cliff_starts``' random starts
+CLIFF_SEED = 0               # the generator that draws them
+CLIFF_N_STARTS = 8           # notebook 10's start and 7 drawn ones
 
 
 def _cliff_inputs():
@@ -292,6 +302,70 @@ def descend(w0, b0, steps=CLIFF_STEPS, lr=CLIFF_LR, max_norm=None) -> Trajectory
     return Trajectory(w=w, b=b, loss=loss, norm=norm, step=np.array(taken))
 
 
+def cliff_starts(n=CLIFF_N_STARTS, seed=CLIFF_SEED) -> np.ndarray:
+    """(n, 2) starting points (w0, b0): ``CLIFF_START`` first, then n - 1 drawn uniformly from ``CLIFF_BOX``.
+
+    n: an int >= 1; seed: an int, the seed of the generator that draws them."""
+    n = _checks.positive_int("n", n)
+    rng = np.random.default_rng(int(seed))
+    (wl, wh), (bl, bh) = CLIFF_BOX
+    drawn = np.column_stack([rng.uniform(wl, wh, n - 1), rng.uniform(bl, bh, n - 1)])   # (n-1, 2)
+    return np.vstack([CLIFF_START, drawn])
+
+
+class CliffRuns(NamedTuple):
+    """``cliff_runs``' record: both descents from each of n starts (row k of every array is start k).
+
+    starts: (n, 2) the (w0, b0); raw, clipped: n Trajectories each (``descend`` without clipping and
+    with clipping at ``max_norm``)."""
+
+    starts: np.ndarray
+    raw: tuple
+    clipped: tuple
+    max_norm: float
+
+    @staticmethod
+    def _longest(runs):
+        return np.array([np.hypot(*r.step.T).max() for r in runs])
+
+    @property
+    def raw_longest_step(self) -> np.ndarray:
+        """(n,) the longest (w, b) step each run without clipping takes."""
+        return self._longest(self.raw)
+
+    @property
+    def clipped_longest_step(self) -> np.ndarray:
+        """(n,) the longest step each clipped run takes (at most lr * max_norm)."""
+        return self._longest(self.clipped)
+
+    @property
+    def raw_final_loss(self) -> np.ndarray:
+        """(n,) the loss after the last step, without clipping."""
+        return np.array([r.loss[-1] for r in self.raw])
+
+    @property
+    def clipped_final_loss(self) -> np.ndarray:
+        """(n,) the loss after the last step, with clipping."""
+        return np.array([r.loss[-1] for r in self.clipped])
+
+    @property
+    def raw_end(self) -> np.ndarray:
+        """(n, 2) where each run without clipping ends, (w, b)."""
+        return np.array([(r.w[-1], r.b[-1]) for r in self.raw])
+
+
+def cliff_runs(starts=None, max_norm=1.0, steps=CLIFF_STEPS, lr=CLIFF_LR) -> CliffRuns:
+    """``descend`` from every start, once without clipping and once clipping at ``max_norm``.
+
+    starts: (n, 2) starting points (w0, b0), or None for ``cliff_starts()``; the rest as in ``descend``."""
+    pts = cliff_starts() if starts is None else _checks.array("starts", starts, ndim=2)
+    if pts.shape[1] != 2 or pts.shape[0] < 1:
+        raise ValueError(f"starts must have shape (n, 2), one (w0, b0) per row; got {pts.shape}")
+    raw = tuple(descend(w0, b0, steps, lr, None) for w0, b0 in pts)
+    clipped = tuple(descend(w0, b0, steps, lr, max_norm) for w0, b0 in pts)
+    return CliffRuns(starts=pts, raw=raw, clipped=clipped, max_norm=float(max_norm))
+
+
 # --- 3. the LSTM's gradient highway (notebook 11) --------------------------------------------------
 
 HIDDEN = 8                 # H, hidden units of both networks
@@ -344,7 +418,7 @@ def cell_gradients(trace: LSTMTrace, dh=None, dc_last=None) -> CellGradients:
     p = trace.params
     B, T, H = dh_loss.shape
     tm = lambda a: np.ascontiguousarray(a.transpose(1, 0, 2))       # (B, T, H) -> time-major (T, B, H)
-    f, i, g, o, tc = tm(trace.f), tm(trace.i), tm(trace.g), tm(trace.o), tm(trace._tanh_c.transpose(2, 0, 1))
+    f, i, g, o, tc = tm(trace.f), tm(trace.i), tm(trace.g), tm(trace.o), tm(trace._tanh_cells.transpose(2, 0, 1))
     c_prev = np.concatenate([trace.c0[None], tm(trace.c)[:-1]])     # (T, B, H): c_0 .. c_(T-1)
     via_h = o * (1.0 - tc * tc)                                     # dh_t -> dc_t, since h_t = o_t * tanh(c_t)
     # d(pre-activation)/d(upstream gradient) of each gate, in the fused order f, i, o, g of weight_h:

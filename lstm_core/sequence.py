@@ -3,7 +3,9 @@
 Symbols: B = batch size, T = time steps, D = input size, H = hidden size. Sequences are
 batch-first, (B, T, D), as in Keras and the source texts.
 
-The step equations are those of ``cell.py``. For speed (numbers in benchmarks/bench_core.py):
+The step equations are those of ``cell.py``, and ``loop.py`` runs them as a plain loop over
+``lstm_step`` and ``lstm_step_backward``: read that one first; it computes the same numbers
+(``tests/test_loop.py``). This file is the fast version. For speed (numbers in benchmarks/bench_core.py):
 - the input projections of all steps, W_x x_t + b, are one batch of products before the time
   loop (a row of ones under the inputs carries the bias), so each step costs one W_h (4H, H)
   @ h (H, B) product for all four gates;
@@ -71,19 +73,19 @@ class LSTMTrace:
     xs: np.ndarray        # (B, T, D)
     h0: np.ndarray        # (B, H)
     c0: np.ndarray        # (B, H)
-    _acts: np.ndarray     # (T, 4H, B) gate activations in GATE_ORDER f, i, o, g
-    _cs: np.ndarray       # (T + 1, H, B) c0, c_1 .. c_T (slot 0 holds c0, so c_{t-1} is _cs[t])
-    _tanh_c: np.ndarray   # (T, H, B)
-    _u: np.ndarray        # (D + 1 + H, T + 1, B) each step's input [x_t; 1; h_{t-1}] in slot t
+    _gates: np.ndarray        # (T, 4H, B) gate activations in GATE_ORDER f, i, o, g
+    _cells: np.ndarray       # (T + 1, H, B) c0, c_1 .. c_T (slot 0 holds c0, so c_{t-1} is _cells[t])
+    _tanh_cells: np.ndarray   # (T, H, B)
+    _step_inputs: np.ndarray  # (D + 1 + H, T + 1, B) each step's input [x_t; 1; h_{t-1}] in slot t
                           # (h_T in slot T): feature-major, so the weight gradients are one product
 
-    _c = property(lambda self: self._cs[1:], doc="c_1..c_T, (T, H, B)")
-    _h = property(lambda self: self._u[self.params.input_size + 1:, 1:].transpose(1, 0, 2),
+    _c = property(lambda self: self._cells[1:], doc="c_1..c_T, (T, H, B)")
+    _h = property(lambda self: self._step_inputs[self.params.input_size + 1:, 1:].transpose(1, 0, 2),
                   doc="h_1..h_T, (T, H, B)")
 
     def _gate(self, k):
         H = self.params.hidden_size
-        return self._acts[:, k * H:(k + 1) * H].transpose(2, 0, 1)
+        return self._gates[:, k * H:(k + 1) * H].transpose(2, 0, 1)
 
     f = property(lambda self: self._gate(0), doc="forget gate, (B, T, H)")
     i = property(lambda self: self._gate(1), doc="input gate, (B, T, H)")
@@ -95,12 +97,12 @@ class LSTMTrace:
     @property
     def h_last(self):
         """h_T, (B, H)."""
-        return self._u[self.params.input_size + 1:, -1].T
+        return self._step_inputs[self.params.input_size + 1:, -1].T
 
     @property
     def c_last(self):
         """c_T, (B, H)."""
-        return self._cs[-1].T
+        return self._cells[-1].T
 
 
 class LSTMSequenceGradients:
@@ -209,7 +211,7 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
     dZ, dh_fm = _carve(dt, (4 * H, T, B), (T, H, B))               # dz_t for every t; dh time-major
     dh_fm[...] = dh.transpose(1, 2, 0)
     dc_next = np.array(dc_next.T, order="C")                        # (H, B), a copy: written to below
-    acts, cs, tcs = trace._acts, trace._cs, trace._tanh_c
+    acts, cs, tcs = trace._gates, trace._cells, trace._tanh_cells
     d = np.empty((4 * H, B), dt)                                    # this step's dz_t
     dh_next = np.zeros((H, B), dt)
     dh_t = np.empty((H, B), dt)
@@ -249,9 +251,9 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
         np.matmul(Wh_T, d, out=dh_next)
     # the weight gradients sum dz_t [x_t; 1; h_{t-1}]^T over t and the batch: one product
     dZ = dZ.reshape(4 * H, T * B)
-    gw = dZ @ trace._u[:, :T].reshape(D + 1 + H, T * B).T          # (4H, D + 1 + H): [dW_x | db | dW_h]
+    gw = dZ @ trace._step_inputs[:, :T].reshape(D + 1 + H, T * B).T          # (4H, D + 1 + H): [dW_x | db | dW_h]
     grads = LSTMGradients(np.ascontiguousarray(gw[:, :D]), np.ascontiguousarray(gw[:, D + 1:]), gw[:, D].copy())
-    W_x = p.weight_x.copy()                                         # as it is now, should an optimiser step
+    W_x = p.weight_x.copy()                                         # a copy: an optimiser may change W_x before .xs is read
 
     def dxs():                                                      # dx_t = W_x^T dz_t, (B, T, D)
         return (dZ.T @ W_x).reshape(T, B, D).transpose(1, 0, 2)

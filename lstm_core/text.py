@@ -17,9 +17,12 @@ as unsure as. A model that gives every character probability 1/V has perplexity 
 the *unigram* baseline, which ignores the context and always predicts the characters'
 frequencies in the training text, is what any context-using model must beat.
 
-The probes at the end look for hidden units that track something in the text: each unit's
-values over the text are correlated with an indicator sequence (1 inside parentheses, 0
-outside, ...), and the forget gate is averaged over the steps right after a sentence ends.
+The probes look for hidden units that track something in the text: each unit's values over
+the text are correlated with an indicator sequence (1 inside parentheses, 0 outside, ...), and
+the forget gate is averaged over the steps right after a sentence ends.
+
+``train_small`` trains notebook 13's small model from scratch (``SMALL``: H = 64, 300 steps), one
+seed at a time; the notebook and ``tests/test_charlm.py`` run it for each of ``SMALL_SEEDS``.
 
 This module imports only numpy (and lstm_core's own math modules).
 """
@@ -477,3 +480,45 @@ def forget_at_boundaries(f, text, marker=". "):
     if not mask.any() or mask.all():
         raise ValueError(f"text must contain {marker!r} at some but not all positions")
     return F[mask].mean(axis=0), F[~mask].mean(axis=0)
+
+
+# --- training a small model from scratch (notebook 13's "Train your own") --------------------------
+SMALL = dict(hidden=64, batch=32, seq=64, steps=300, lr=3e-3, clip=1.0)   # H, B, T, steps, Adam's lr, clip
+SMALL_SEEDS = (0, 1, 2)                   # the notebook's seeds (initial weights and windows' places)
+
+
+class SmallRun(NamedTuple):
+    """One ``train_small`` run: the seed, the float32 model, its History (per-step loss in nats)
+    and its perplexity on the whole held-out text (read in one pass, as ``held_out_trace``)."""
+
+    seed: int
+    model: object
+    history: object
+    perplexity: float
+
+
+def train_small(seed=0, progress=False, **settings) -> SmallRun:
+    """Train ``SequenceModel("lstm", V, H, V)`` from scratch on the training text: ``steps`` Adam
+    steps on ``batch`` random windows of ``seq`` characters, each from a zero state, gradients
+    clipped at global norm ``clip``; ``SMALL`` gives the settings, keyword arguments replace them.
+
+    seed: an int, for the initial weights and the windows' places; progress: as in ``training.fit``."""
+    from .models import SequenceModel      # imported here, as in load_shipped
+    from .optim import Adam
+    from .training import fit
+
+    unknown = set(settings) - set(SMALL)
+    if unknown:
+        raise TypeError(f"settings must be among {sorted(SMALL)}; got {sorted(unknown)}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an int; got {_checks.describe(seed)}")
+    cfg = {**SMALL, **settings}
+    s = load_shipped()
+    train_ids, held_ids = s.vocab.encode(s.train_text), s.vocab.encode(s.held_text)
+    V = s.vocab.size
+    model = SequenceModel("lstm", V, cfg["hidden"], V, seed=int(seed), dtype=np.float32)
+    rng = np.random.default_rng(int(seed))
+    history = fit(model, lambda _step: random_windows(train_ids, cfg["batch"], cfg["seq"], rng), steps=cfg["steps"],
+                  optimizer=Adam(model.params, lr=cfg["lr"]), clip=cfg["clip"], progress=progress,
+                  desc=f"seed {seed}")
+    return SmallRun(int(seed), model, history, model_perplexity(model, held_ids))

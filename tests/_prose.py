@@ -70,6 +70,7 @@ _SKIP = [
     re.compile(r"\(\d{4}[a-z]?\)"),                          # citation years: (2017)
     re.compile(r"(?m)^\s*(?:>\s*)*\d+\.\s"),                 # list-item numbers: "1. ", "> 2. "
     re.compile(r"(?m)^#+\s*\d+\s*·"),                        # heading numbers: "## 3 · ..."
+    re.compile(r"(?m)^\s*[-*]\s+\d\d(?=\s+\[)"),                # a contents line: "- 12 [LSTM vs RNN](12-...)"
 ]
 
 
@@ -85,6 +86,9 @@ def code_of(path) -> list[str]:
 
 def _clean(text: str) -> str:
     text = text.replace("\u2212", "-").replace("\\,", "").replace("{,}", ",")
+    # a quote box's "> " markers go, so a phrase broken across its lines reads as one
+    # ("sources 000\n> and 003"); the list-item rule below still finds "> 2. "
+    text = re.sub(r"(?m)^[ \t]*(?:>[ \t]?)+", "", text)
     for rx in _SKIP:
         text = rx.sub(" ", text)
     # a LaTeX power of ten reads as one number: 1.1 \times 10^{-40} -> 1.1e-40, 10^{-9} -> 1e-9
@@ -129,16 +133,19 @@ def matches(token: str, value: float, rel: float | None = None) -> bool:
 
 
 def literal_in_code(token: str, sources: list[str]) -> bool:
-    """Whether the number appears as a literal in one of the code sources (1_000 and 1e3 forms too)."""
+    """Whether the number appears as a literal in one of the code sources (1_000 and 1e3 forms too).
+    A negative number needs its minus sign on the literal (``-6.0``, not ``x - 6``); a positive one
+    matches a literal of either sign."""
     want = value_of(token)
-    lit = re.compile(r"(?<![\w.])\d[\d_]*(?:\.\d+)?(?:e-?\d+)?(?![\w])")
+    lit = re.compile(r"(?<![\w.])(-?)(\d[\d_]*(?:\.\d+)?(?:e-?\d+)?)(?![\w])")
     for src in sources:
         for m in lit.finditer(src):
             try:
-                if float(m.group(0).replace("_", "")) == want:
-                    return True
+                size = float(m.group(2).replace("_", ""))
             except ValueError:
                 continue
+            if size == abs(want) and (want >= 0 or m.group(1)):
+                return True
     return False
 
 

@@ -13,6 +13,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    """What trains a model is slow too: `course.py test --fast` leaves out every test marked slow."""
+    for item in items:
+        if item.get_closest_marker("trains"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)

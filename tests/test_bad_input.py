@@ -203,6 +203,10 @@ def test_count_params():
         L.count_params(3, 4, cell="transformer")
     with raises(TypeError, "input_size must be a positive integer"):
         L.count_params(True, 4)
+    with raises(TypeError, "reset_after must be True or False; got int 0"):
+        L.count_params(3, 4, cell="gru", reset_after=0)
+    with raises(ValueError, "reset_after=False is an option of Keras' GRU only"):
+        L.count_params(3, 4, cell="lstm", reset_after=False)
 
 
 def test_params_astype():

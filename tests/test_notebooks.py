@@ -69,3 +69,17 @@ def test_navigation_links_point_at_real_files_in_order():
             assert (path.parent / link).exists()
     readme_links = re.findall(r"\]\((notebooks/[^)]+\.ipynb)\)", (ROOT / "README.md").read_text())
     assert readme_links == [f"notebooks/{p.name}" for p in PATHS]
+
+
+def test_the_reading_helpers_need_only_the_standard_library():
+    """app/build_apps.py runs before .venv exists and imports tools/notebooks.py for the course's
+    rules (which notebooks, their titles, explorer cells): neither may need nbformat to load."""
+    import subprocess
+
+    code = ("import sys; sys.modules['nbformat'] = sys.modules['nbclient'] = None;"
+            "sys.path[:0] = ['tools', 'app']; import notebooks, build_apps;"
+            "print(len(build_apps.build(sys.argv[1])))")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "build" / "test-app-pages")], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) >= 10

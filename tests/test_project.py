@@ -1,11 +1,14 @@
 """Project-level promises: dependency lists agree, the math imports only numpy, the README's
 two commands are the ones CI and the tools run."""
 
+import platform
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,3 +86,21 @@ def test_lab_command_is_loopback_with_a_token():
     cmd = [str(c) for c in course.lab_command(Path("python"), 8899, "abc123", browser=False)]
     assert "--ip=127.0.0.1" in cmd and "--IdentityProvider.token=abc123" in cmd and "--port=8899" in cmd
     assert "--no-browser" in cmd
+
+
+@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"), reason="x86 CPU features")
+def test_the_other_cpu_level_really_computes_without_avx():
+    """The test command's second pass (tests marked `trains`) must run numpy without AVX2 and
+    AVX-512 and OpenBLAS on another kernel; ask a fresh interpreter what it really uses."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course
+    finally:
+        sys.path.pop(0)
+    env = course.other_cpu_env({"PATH": "/usr/bin:/bin", "OPENBLAS_L2_SIZE": "1"})
+    assert "OPENBLAS_L2_SIZE" not in env and env["OPENBLAS_CORETYPE"] == "Nehalem"
+    probe = ("from numpy._core._multiarray_umath import __cpu_features__ as f;"
+             "print(f['AVX2'] and f['X86_V3'], f['AVX512F'] and f['X86_V4'], f['AVX512_ICL'])")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "False"], out.stdout + out.stderr
+

@@ -126,6 +126,8 @@ def test_one_digit_changed_fails():
     ("about $1.1 \\times 10^{-40}$, or $0.5^{30} \\approx 10^{-9}$", ["1.1e-40", "0.5", "30", "1e-9"]),
     ("Greff et al. (2017) found\n1. first item with 3 units", ["3"]),
     ("a loss of \u22120.5 and notebooks 09 and 10", ["-0.5"]),
+    ("> **Careful!** In sources 000\n> and 003, $W_f$ has 5 columns\n> 2. a quoted item", ["5"]),
+    ("- 12 [LSTM vs RNN on a long-range task](12-lstm-vs-rnn-long-range.ipynb)\n- 4 units", ["4"]),
 ])
 def test_numbers_found_in_prose(text, want):
     assert _prose.numbers_in_text(text) == want
@@ -138,6 +140,17 @@ def test_numbers_found_in_prose(text, want):
 ])
 def test_written_precision(tok, value, ok):
     assert _prose.matches(tok, value) is ok
+
+
+@pytest.mark.parametrize("tok, src, ok", [
+    ("-6", "b = np.array([-6.0])", True), ("6", "b = np.array([-6.0])", True), ("-6", "b = [6.0]", False),
+    ("-6", "z = x - 6", False), ("-4", "w = row(0, -4, 1e-4)", True), ("1,000", "n = 1_000", True),
+    ("-1.5", "c_prev = np.array([2.0, -1.5, 1.0])", True), ("-1.5", "x = -1.5", True),
+    ("-1.5", "y = x-1.5", False), ("1.5", "c = [2.0, -1.5]", True), ("10,000", "runs = 10_000", True),
+    ("-2", "print(-2)", True), ("-2", "print(2)", False),
+])
+def test_literal_in_code(tok, src, ok):
+    assert _prose.literal_in_code(tok, [src]) is ok
 
 
 def test_rel_tolerance():

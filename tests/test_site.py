@@ -64,6 +64,7 @@ def figure_displays(path) -> int:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The whole course built once (every notebook executed): tests using it are marked slow."""
     out = tmp_path_factory.mktemp("site")
     results = site.build_site(out=out, jobs=2, log=lambda line: None)
     return out, {r.notebook: r for r in results}
@@ -85,6 +86,7 @@ def local_target(href):
 
 # --- the whole course ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_notebook_ran_and_has_its_page(built):
     out, results = built
     assert NOTEBOOKS, "no notebooks found"
@@ -95,6 +97,7 @@ def test_every_notebook_ran_and_has_its_page(built):
         assert (out / f"{p.stem}.html").is_file(), f"no page for {p.name}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
     out, _ = built
@@ -117,6 +120,7 @@ def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
         assert "%matplotlib widget" in re.sub(r"<[^>]+>", "", text), "the page must show the original source"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_navigation_links_point_to_existing_html_pages(built, path):
     out, _ = built
@@ -132,6 +136,7 @@ def test_navigation_links_point_to_existing_html_pages(built, path):
             assert fragment in Page(read_page(out, target)).ids, f"{path.name}: {href}: no such anchor"
 
 
+@pytest.mark.slow
 def test_index_links_every_page_with_title_and_description(built):
     out, _ = built
     text = read_page(out, "index.html")
@@ -145,6 +150,7 @@ def test_index_links_every_page_with_title_and_description(built):
         assert desc, f"{p.name}: no description for the index"
 
 
+@pytest.mark.slow
 def test_glossary_and_guide_are_pages_the_index_links(built):
     out, _ = built
     index = Page(read_page(out, "index.html"))

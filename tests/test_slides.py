@@ -112,6 +112,7 @@ def test_explorer_cells_are_recognised():
     assert not slides.is_explorer_cell(_md("ForgetGateExplorer()"))
 
 
+@pytest.mark.slow
 def test_build_writes_slides_with_a_still_picture_of_each_explorer(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         _md("# A tiny deck\n\nintro"),

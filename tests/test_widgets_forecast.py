@@ -112,3 +112,34 @@ def test_a_many_to_one_model_and_bad_arguments():
         ForecastExplorer(kind="seq")
     with pytest.raises(ValueError, match="input_size = output_size = 1"):
         ForecastExplorer(model=SequenceModel("lstm", 2, 3, 1), scaler=sc)
+
+
+# --- plot_errors_by_horizon (notebook 14's figure over seeds) -----------------------------------------
+
+def _seed_results():
+    def errs(scale):
+        return {"mae": {h: scale * h for h in (1, 2, 3)}, "rmse": {h: 2 * scale * h for h in (1, 2, 3)}}
+    return E.SeedResults({s: {"persistence": errs(10.0), "linear trend": errs(8.0),
+                              "LSTM many-to-one": errs(5.0 + s), "LSTM many-to-many": errs(1.0 + s)}
+                          for s in (0, 1)})
+
+
+def test_plot_errors_by_horizon_draws_one_line_per_naive_forecast_and_per_seed():
+    from lstm_core.widgets.forecast import plot_errors_by_horizon
+    fig, ax = plot_errors_by_horizon(_seed_results())
+    lines = ax.get_lines()
+    assert len(lines) == 2 + 2 * 2                      # two naive forecasts, two LSTMs x two seeds
+    by_label = {ln.get_label(): ln for ln in lines if not ln.get_label().startswith("_")}
+    assert set(by_label) == {"persistence (no training)", "linear trend (no training)",
+                             "LSTM many-to-one, one line per seed", "LSTM many-to-many, one line per seed"}
+    np.testing.assert_array_equal(by_label["persistence (no training)"].get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(by_label["persistence (no training)"].get_ydata(), [10, 20, 30])
+    np.testing.assert_allclose(by_label["LSTM many-to-many, one line per seed"].get_ydata(), [1, 2, 3])   # seed 0
+    np.testing.assert_allclose(lines[-1].get_ydata(), [2, 4, 6])                                         # m2m, seed 1
+    assert ax.get_yscale() == "log" and ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    _, ax_r = plot_errors_by_horizon(_seed_results(), metric="rmse")
+    np.testing.assert_allclose(ax_r.get_lines()[0].get_ydata(), [20, 40, 60])
+    with pytest.raises(ValueError, match="metric must be one of"):
+        plot_errors_by_horizon(_seed_results(), metric="mape")
+    with pytest.raises(ValueError, match="results must be a SeedResults"):
+        plot_errors_by_horizon(E.SeedResults({}))

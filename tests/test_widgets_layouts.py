@@ -221,6 +221,24 @@ def check_counter(ex, D, H, layers, cell):
     assert f"= {diff:,} = {layers} x {G[cell]} x {H}" in text
 
 
+def test_param_counter_names_the_framework_layers_of_each_row():
+    """Row 1 (one bias per gate) and row 2 (two) name the layers that store that many; for the GRU,
+    Keras' default (reset_after=True) is in the two-bias row: 3 x (64 x (128 + 64) + 2 x 64) = 37,248."""
+    ex = ParamCountExplorer()
+    ex.apply(128, 64, 1, "lstm")
+    assert "one bias per gate: Keras' LSTM" in ex.readout_text
+    assert "two biases per gate: PyTorch's nn.LSTM" in ex.readout_text
+    ex.apply(128, 64, 1, "gru")
+    text = ex.readout_text
+    assert 3 * (64 * (128 + 64) + 2 * 64) == 37_248 and 3 * (64 * (128 + 64) + 64) == 37_056
+    one, two = text.index("one bias per gate: Keras' GRU with reset_after=False"), text.index("two biases per gate")
+    assert one < text.index("= 37,056") < two < text.index("= 37,248")
+    assert "Keras' default GRU (reset_after=True)" in text[two:]
+    assert "except in the candidate block" in text
+    ex.apply(128, 64, 1, "rnn")
+    assert "one bias: Keras' SimpleRNN" in ex.readout_text and "two biases: PyTorch's nn.RNN" in ex.readout_text
+
+
 def test_param_counter_presets_give_the_sources_numbers():
     ex = ParamCountExplorer(input_size=5, hidden_size=5)
     ex.buttons[0].click()

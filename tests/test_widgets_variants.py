@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lstm_core.training import History
-from lstm_core.widgets.variants import VariantExplorer, plot_runs
+from lstm_core.widgets.variants import VariantExplorer, plot_race, plot_runs
 
 
 def sig(a):
@@ -156,6 +156,31 @@ def test_plot_runs_draws_the_curves_it_is_given():
 def test_plot_runs_rejects_bad_input(runs, match):
     with pytest.raises(ValueError, match=match):
         plot_runs(runs, chance=0.25)
+
+
+def test_plot_race_draws_every_seed_and_the_median():
+    from lstm_core.variants.race import RaceConfig, RaceResult
+    steps = np.array([0.0, 15.0, 30.0])
+    accs = {"lstm": [[0.2, 0.6, 0.9], [0.3, 0.5, 1.0], [0.25, 0.7, 0.8]], "my run": [[0.25, 0.25, 0.3]] * 3}
+    res = RaceResult(seeds=(0, 1, 2), config=RaceConfig(steps=30), losses={}, params={},
+                     curves={k: np.stack([np.column_stack([steps, a]) for a in v]) for k, v in accs.items()})
+    fig, axes = plot_race(res)
+    assert axes.shape == (1, 2)
+    ax = axes[0, 0]
+    assert ax.get_title() == "lstm" and ax.get_xlabel() and ax.get_ylabel()
+    lines = ax.get_lines()
+    for k in range(3):                                               # one thin line per seed
+        np.testing.assert_array_equal(lines[k].get_xdata(), steps)
+        np.testing.assert_array_equal(lines[k].get_ydata(), accs["lstm"][k])
+    median = [ln for ln in lines if ln.get_label() == "median of 3 seeds"][0]
+    np.testing.assert_allclose(median.get_ydata(), [0.25, 0.6, 0.9])  # by hand
+    labels = [ln.get_label() for ln in lines]
+    assert "chance = 0.25" in labels and "90%" in labels
+    fig, axes = plot_race(RaceResult((0,), RaceConfig(), {k: res.curves[k][:1] for k in ("lstm", "my run")} | {
+        "c": res.curves["lstm"][:1], "d": res.curves["lstm"][:1]}, {}, {}))
+    assert axes.shape == (2, 3) and not axes[1, 2].axison       # 4 runs: 2 rows of 3, the last panel off
+    with pytest.raises(ValueError, match="at least one run"):
+        plot_race(RaceResult((0,), RaceConfig(), {}, {}, {}))
 
 
 # --- the check-yourself exercises ---------------------------------------------------------------

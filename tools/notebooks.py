@@ -12,6 +12,10 @@ title is its first "# " heading. Navigation cells are markdown cells tagged "nav
 contents in notebook 00 is the markdown cell tagged "toc"; in README.md it sits between the
 markers <!-- toc --> and <!-- /toc -->.
 
+The reading helpers (the notebook list, titles, explorer cells) need only the standard library, so
+app/build_apps.py and tools/course.py use them before the virtual environment exists; writing and
+executing notebooks import nbformat and nbclient when called.
+
 Output policy (see README): notebooks are committed without outputs, except the cells marked
 "# NBVAL_CHECK_OUTPUT", whose stored output nbval compares with a fresh run (`--nbval-lax`).
 """
@@ -19,11 +23,10 @@ Output policy (see README): notebooks are committed without outputs, except the 
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import sys
 from pathlib import Path
-
-import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
@@ -51,21 +54,57 @@ def notebook_paths(only_tracked: bool = False) -> list[Path]:
     return paths
 
 
+def source(cell) -> str:
+    """A cell's source as one string (JSON keeps it as a list of lines or a string)."""
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
 def title_of(nb) -> str:
-    """The notebook's first '# ' heading."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+    """The notebook's first '# ' heading (``nb`` parsed JSON or an nbformat notebook)."""
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "markdown":
+            for line in source(cell).splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
     raise ValueError("the notebook has no '# ' title heading in a markdown cell")
 
 
+def parse_code(code: str):
+    """A code cell's Python with IPython magics and shell lines blanked out; None if it does not
+    parse (a cell magic, say)."""
+    if code.lstrip().startswith("%%"):
+        return None
+    lines = ["pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in code.splitlines()]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def is_explorer_cell(cell) -> bool:
+    """A code cell whose last statement calls a name ending in "Explorer" (the course's one-line
+    explorer cells, ``ForgetGateExplorer()``): app mode, the slides and the site find them so."""
+    tree = parse_code(source(cell)) if cell.get("cell_type") == "code" else None
+    if tree is None or not tree.body:
+        return False
+    last = tree.body[-1]
+    if not isinstance(last, ast.Expr) or not isinstance(last.value, ast.Call):
+        return False
+    func = last.value.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name.endswith("Explorer")
+
+
 def read(path: Path):
+    import nbformat
+
     return nbformat.read(path, as_version=4)
 
 
 def write(nb, path: Path) -> None:
+    import nbformat
+
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.setdefault("language_info", {"name": "python"})
     nb.metadata.pop("widgets", None)

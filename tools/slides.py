@@ -30,7 +30,6 @@ speaker view (needs a local reveal.js).
 from __future__ import annotations
 
 import argparse
-import ast
 import base64
 import html
 import os
@@ -39,7 +38,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import course_notebooks  # noqa: E402  (one rule for what a course notebook is)
+from notebooks import course_notebooks, is_explorer_cell, source as _source  # noqa: E402  (one rule for both)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
@@ -52,11 +51,6 @@ APP_HINT = "Live version: <code>python3 tools/course.py app</code>, page {name}"
 def notebook_paths(folder: Path = NB_DIR) -> list[Path]:
     """The course's notebooks in ``folder``, in order."""
     return course_notebooks(folder)
-
-
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
 
 
 def _tags(cell) -> list:
@@ -121,23 +115,6 @@ def problems(path: Path) -> list[str]:
 
 
 # --- build ------------------------------------------------------------------------------------
-
-def is_explorer_cell(cell) -> bool:
-    """A code cell whose last statement is a call of a name ending in "Explorer" (the course's
-    one-line explorer cells, ``ForgetGateExplorer()``)."""
-    if cell.get("cell_type") != "code":
-        return False
-    src = "\n".join("pass" if ln.lstrip().startswith(("%", "!")) else ln for ln in _source(cell).splitlines())
-    try:
-        body = ast.parse(src).body
-    except SyntaxError:
-        return False
-    if not body or not isinstance(body[-1], ast.Expr) or not isinstance(body[-1].value, ast.Call):
-        return False
-    func = body[-1].value.func
-    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-    return name.endswith("Explorer")
-
 
 # Run right after an explorer cell, in the same kernel: `_` is the explorer the cell returned.
 # The figure is saved at its own dpi: the explorer's cached frame is an image made at that dpi.

@@ -26,7 +26,7 @@ register("08-torch-2-layers", Exercise(
             "its input size is 20: 4 x (20 x (20 + 20) + 2 x 20) = 3,360. Total 5,920.",
     hints=[
         (_near(_per_layer(10, 20, 1, (10, 20))),
-         "That is the count with one bias vector per gate (the Keras convention). PyTorch keeps two, "
+         "That is the count with one bias vector per gate, as Keras' LSTM stores it. PyTorch keeps two, "
          "bias_ih and bias_hh, in every layer."),
         (_near(_per_layer(10, 20, 2, (10, 10))),
          "Layer 2 does not see the input x: it reads layer 1's hidden state, so its input size is H = 20, "

@@ -27,7 +27,8 @@ register("15-gru-params", Exercise(
             "bias vectors of 20: 3 x (200 + 400 + 40) = 1,920. The LSTM of the same size has 2,560.",
     hints=[
         (_near(_gru(10, 20, 1)),
-         "That counts one bias vector per block. PyTorch (and Keras' default reset_after=True) keep two, "
+         "That counts one bias vector per block, as Keras' GRU does with reset_after=False. PyTorch (and "
+         "Keras' default, reset_after=True) keep two, "
          "because r multiplies W_hn h + b_hn, so b_hn cannot be merged into the input-side bias."),
         (_near(_gru(10, 20, 0)), "Count the biases too: two vectors of H per block."),
         (_near(4 * (20 * 30 + 2 * 20)),

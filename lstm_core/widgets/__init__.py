@@ -22,7 +22,7 @@ from .activations import ActivationExplorer
 from .bptt import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .charlm import CellViewer, ForgetBoundaryExplorer, SamplingExplorer
-from .forecast import ForecastExplorer
+from .forecast import ForecastExplorer, plot_errors_by_horizon
 from .forget_gate import ForgetGateExplorer
 from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
@@ -31,7 +31,7 @@ from .longrange import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
 from .squashing import SaturationExplorer
-from .variants import VariantExplorer, plot_runs
+from .variants import VariantExplorer, plot_race, plot_runs
 from .vanishing import ClippingExplorer, GradientFlowExplorer
 from .whole_cell import SequenceExplorer, WholeCellExplorer
 
@@ -42,5 +42,5 @@ __all__ = [
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
     "ForecastExplorer", "LongRangeExplorer", "VariantExplorer",
-    "plot_accuracy_vs_k", "plot_losses", "plot_runs",
+    "plot_accuracy_vs_k", "plot_losses", "plot_runs", "plot_race", "plot_errors_by_horizon",
 ]

@@ -4,6 +4,7 @@ SamplingExplorer: a prompt, a temperature and a seed; the model's continuation (
 same settings always give the same text) and a bar chart of the next-character distribution.
 CellViewer: a unit of the shipped LSTM, its value drawn as each character's background colour
 (with bold and underline where it is large, and the number in a tooltip) and as a line.
+``plot_small_runs`` draws the notebook's small models trained from scratch (``text.train_small``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,36 @@ from matplotlib.patches import Patch
 from .. import text as tx
 from ..plotting import OKABE_ITO, new_figure, style_axes
 from ._base import Explorer, float_slider, int_slider
+
+
+def plot_small_runs(runs, unigram, shipped, window=20):
+    """Notebook 13's figure of ``text.train_small`` runs: each seed's training loss (running mean over
+    ``window`` steps, left) and held-out perplexity (right, log axis) beside the baselines: a
+    uniform guess (V), the unigram model (``unigram``) and the shipped LSTM (``shipped``)."""
+    if not runs or not all(isinstance(r, tx.SmallRun) for r in runs):
+        raise TypeError(f"runs must be a list of text.train_small results; got {runs!r:.80}")
+    V = runs[0].model.output_size
+    base = {"uniform guess": (V, OKABE_ITO["grey"], ":"), "unigram": (float(unigram), OKABE_ITO["orange"], "--"),
+            "shipped LSTM": (float(shipped), OKABE_ITO["blue"], "-.")}
+    fig, (ax_l, ax_p) = new_figure(9.0, 3.4, ncols=2, width_ratios=[1.4, 1])
+    for r in runs:
+        ax_l.plot(r.history.smoothed(window), color=OKABE_ITO["green"], linewidth=1.4,
+                  label="training loss, each seed" if r is runs[0] else None)
+    for name, (ppl, colour, style) in base.items():
+        ax_l.axhline(np.log(ppl), color=colour, linestyle=style, linewidth=1.2,
+                     label=f"{name}: ln {ppl:.4g} = {np.log(ppl):.2f}")
+        ax_p.axhline(ppl, color=colour, linestyle=style, linewidth=1.2, label=f"{name}: {ppl:.4g}")
+    style_axes(ax_l, f"Training loss (running mean over {window} steps)", "training step", "cross-entropy (nats)")
+    ax_l.legend(loc="upper right", fontsize=7)
+    seeds = [r.seed for r in runs]
+    ax_p.plot(seeds, [r.perplexity for r in runs], "o", color=OKABE_ITO["green"], markersize=8,
+              label="small model, each seed")
+    ax_p.set_yscale("log")
+    ax_p.set_xticks(seeds)
+    ax_p.set_xlim(min(seeds) - 0.7, max(seeds) + 0.7)
+    style_axes(ax_p, "Perplexity on the held-out text", "seed", "perplexity (log scale)")
+    ax_p.legend(loc="center right", fontsize=7)
+    return fig
 
 
 def show_char(ch: str) -> str:

@@ -164,3 +164,44 @@ class ForecastExplorer(Explorer):
                      f"(R0 {TRAIN_R0[0]}-{TRAIN_R0[1]}, {TRAIN_DAYS[0]:.0f}-{TRAIN_DAYS[1]:.0f} days contagious): "
                      "it has never seen such an epidemic.")
         self.set_readout(lines)
+
+
+# --- notebook 14's comparison over seeds --------------------------------------------------------
+
+# one look per forecaster: colour (Okabe-Ito), line style and marker, so no line depends on colour alone
+ERROR_STYLE = {
+    "persistence": {"color": OKABE_ITO["vermillion"], "linestyle": ":", "marker": "s"},
+    "linear trend": {"color": OKABE_ITO["orange"], "linestyle": "-.", "marker": "^"},
+    "LSTM many-to-one": {"color": OKABE_ITO["green"], "linestyle": "--", "marker": "v"},
+    "LSTM many-to-many": {"color": OKABE_ITO["blue"], "linestyle": "-", "marker": "o"},
+}
+
+
+def plot_errors_by_horizon(results, metric="mae"):
+    """The error of every forecaster against the number of days ahead, on a log scale.
+
+    results: an ``epidemic.SeedResults`` (compare over several seeds, with the horizons to plot);
+             the naive forecasts need no training and get one thick line each, each LSTM one thin
+             line per seed.
+    metric:  "mae" or "rmse".
+    Returns (fig, ax); the first line of each forecaster carries its label."""
+    E._checks.choice("metric", metric, ("mae", "rmse"))
+    if not getattr(results, "per_seed", None):
+        raise ValueError("results must be a SeedResults with at least one seed (epidemic.compare_over_seeds)")
+    first = results.per_seed[results.seeds[0]]
+    hs = sorted(first["persistence"][metric])
+    fig, ax = new_figure(7.6, 3.4)
+    for name in E.NAIVE:
+        ax.plot(hs, [first[name][metric][h] for h in hs], linewidth=2.2, markersize=4,
+                label=f"{name} (no training)", **ERROR_STYLE[name])
+    for name in E.LSTMS:
+        for k, s in enumerate(results.seeds):
+            ax.plot(hs, [results.per_seed[s][name][metric][h] for h in hs], linewidth=1.0, markersize=3,
+                    alpha=0.8, label=f"{name}, one line per seed" if k == 0 else None, **ERROR_STYLE[name])
+    ax.set_yscale("log")
+    ax.set_xticks(hs if len(hs) <= 14 else hs[::2])
+    what = "Mean absolute error" if metric == "mae" else "Root mean squared error"
+    style_axes(ax, f"{what} on the held-out epidemics, {len(results.seeds)} seeds", "days ahead",
+               "people (log scale)")
+    ax.legend(fontsize=7.5, loc="lower right")
+    return fig, ax

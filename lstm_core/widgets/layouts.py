@@ -4,9 +4,10 @@ LayoutExplorer    draws the arrays of one LSTM layer in five layouts (lstm_core'
                   views, one concatenated matrix per gate on [x, h] or [h, x], PyTorch's fused
                   arrays, Keras' fused arrays) as rectangles, one square per number, each gate a
                   colour and a hatch.
-ParamCountExplorer counts the parameters of a stack of LSTM / GRU / RNN layers in the two
-                  conventions (one bias vector per gate, or two as in PyTorch) and writes the
-                  formula out with the numbers filled in.
+ParamCountExplorer counts the parameters of a stack of LSTM / GRU / RNN layers with one bias
+                  vector per gate and with two, names the framework layers that store each (Keras'
+                  LSTM and SimpleRNN one; PyTorch two; Keras' GRU two by default, one with
+                  reset_after=False), and writes the formula out with the numbers filled in.
 """
 
 from __future__ import annotations
@@ -276,7 +277,20 @@ class LayoutExplorer(Explorer):
 
 # --- parameter counting ------------------------------------------------------------------------------
 CELLS = (("LSTM (4 gate blocks)", "lstm"), ("GRU (3 gate blocks)", "gru"), ("vanilla RNN (1 block)", "rnn"))
-CONVENTION_WORDS = {"keras": "one bias per gate ('keras')", "torch": "two biases per gate ('torch')"}
+# the two rows of the counter: one bias vector per gate, then two; for each cell, the count_params
+# arguments that give that row, and the framework layers that store it
+BIAS_ROWS = {
+    "lstm": ((dict(convention="keras"), "one bias per gate: Keras' LSTM, count_params(..., 'keras')"),
+             (dict(convention="torch"), "two biases per gate: PyTorch's nn.LSTM, count_params(..., 'torch')")),
+    "gru": ((dict(convention="keras", reset_after=False),
+             "one bias per gate: Keras' GRU with reset_after=False, "
+             "count_params(..., 'keras', cell='gru', reset_after=False)"),
+            (dict(convention="torch"),
+             "two biases per gate: PyTorch's nn.GRU and Keras' default GRU (reset_after=True), "
+             "count_params(..., 'torch' or 'keras', cell='gru')")),
+    "rnn": ((dict(convention="keras"), "one bias: Keras' SimpleRNN, count_params(..., 'keras', cell='rnn')"),
+            (dict(convention="torch"), "two biases: PyTorch's nn.RNN, count_params(..., 'torch', cell='rnn')")),
+}
 NICE_MANTISSAS = (1, 2, 3, 5)
 SEGMENTS = (("input weights", OKABE_ITO["blue"], "//"), ("recurrent weights", OKABE_ITO["orange"], "\\\\"),
             ("biases", OKABE_ITO["green"], ".."))
@@ -309,12 +323,13 @@ def _compact(v, _pos=None):
 
 
 class ParamCountExplorer(Explorer):
-    """How many parameters a stack of recurrent layers has, in both conventions.
+    """How many parameters a stack of recurrent layers has, with one bias vector per gate and with two.
 
     Controls: input size D, hidden size H, number of layers (sliders), the cell (dropdown), and
-    presets with the source texts' examples. Left panel: each convention's total split into
-    input weights, recurrent weights and biases; right panel: the biases alone, where the two
-    conventions differ. The readout writes the formula of every layer with the numbers in.
+    presets with the source texts' examples. Left panel: each row's total split into input
+    weights, recurrent weights and biases; right panel: the biases alone, where the rows differ.
+    The readout names the framework layers of each row and writes the formula of every layer with
+    the numbers in.
     """
 
     title = "Counting parameters: one bias per gate, or two"
@@ -379,10 +394,10 @@ class ParamCountExplorer(Explorer):
             self.d_slider.value, self.h_slider.value, self.layers_slider.value, self.cell.value = d, h, n, cell
 
     @staticmethod
-    def split(D, H, layers, cell, convention):
-        """{segment: count} for a stack: input weights, recurrent weights, biases."""
+    def split(D, H, layers, cell, nb):
+        """{segment: count} for a stack with nb bias vectors per gate: input weights, recurrent
+        weights, biases."""
         G = GATES_PER_CELL[cell]
-        nb = 1 if convention == "keras" else 2
         inputs = G * H * D + (layers - 1) * G * H * H
         return {"input weights": inputs, "recurrent weights": layers * G * H * H, "biases": layers * nb * G * H}
 
@@ -390,26 +405,27 @@ class ParamCountExplorer(Explorer):
         D, H, n = int(self.d_slider.value), int(self.h_slider.value), int(self.layers_slider.value)
         cell = self.cell.value
         G = GATES_PER_CELL[cell]
-        totals = {c: count_params(D, H, c, layers=n, cell=cell) for c in ("keras", "torch")}
-        splits = {c: self.split(D, H, n, cell, c) for c in ("keras", "torch")}
-        for c in totals:
-            if sum(splits[c].values()) != totals[c]:   # the picture must add up to lstm_core's count
-                raise AssertionError(f"split {splits[c]} does not add up to count_params = {totals[c]}")
-        biggest = max(totals.values())
-        for k, c in enumerate(("keras", "torch")):
+        rows = BIAS_ROWS[cell]                  # row 0: one bias per gate, row 1: two
+        totals = [count_params(D, H, layers=n, cell=cell, **args) for args, _ in rows]
+        splits = [self.split(D, H, n, cell, nb) for nb in (1, 2)]
+        for k in (0, 1):
+            if sum(splits[k].values()) != totals[k]:   # the picture must add up to lstm_core's count
+                raise AssertionError(f"split {splits[k]} does not add up to count_params = {totals[k]}")
+        biggest = max(totals)
+        for k in (0, 1):
             left = 0
             for name, _, _ in SEGMENTS:
                 bar = self.bars[name][k]
                 bar.set_x(left)
-                bar.set_width(splits[c][name])
-                left += splits[c][name]
+                bar.set_width(splits[k][name])
+                left += splits[k][name]
         # limits from a short list of round numbers, with room for the count written after each bar
         right_all = nice_limit(1.2 * biggest)
-        right_b = nice_limit(1.3 * splits["torch"]["biases"])
-        for k, c in enumerate(("keras", "torch")):
-            self.total_text[k].set_text(f"{totals[c]:,}")
-            self.total_text[k].set_position((totals[c] + 0.015 * right_all, k))
-            b = splits[c]["biases"]
+        right_b = nice_limit(1.3 * splits[1]["biases"])
+        for k in (0, 1):
+            self.total_text[k].set_text(f"{totals[k]:,}")
+            self.total_text[k].set_position((totals[k] + 0.015 * right_all, k))
+            b = splits[k]["biases"]
             self.bias_bars[k].set_width(b)
             self.bias_text[k].set_text(f"{b:,}")
             self.bias_text[k].set_position((b + 0.03 * right_b, k))
@@ -420,24 +436,22 @@ class ParamCountExplorer(Explorer):
         cell_word = dict((v, k) for k, v in CELLS)[cell]
         lines = [f"{cell_word}, {n} layer{'s' if n > 1 else ''}, input size D = {D}, hidden size H = {H}: "
                  f"each layer has G = {G} blocks of (H x input) + (H x H) weights plus biases."]
-        for c in ("keras", "torch"):
-            nb = 1 if c == "keras" else 2
-            lines.append(f"{CONVENTION_WORDS[c]}:")
+        for nb, (args, words) in zip((1, 2), rows):
+            lines.append(f"{words}:")
             for layer in range(n):
                 d = D if layer == 0 else H
-                part = count_params(d, H, c, layers=1, cell=cell)
+                part = count_params(d, H, layers=1, cell=cell, **args)
                 bias = f"{H}" if nb == 1 else f"2 x {H}"
                 src = "the input D" if layer == 0 else "the layer below, H"
                 lines.append(f"  layer {layer + 1} (input from {src}): "
                              f"{G} x ({H} x ({d} + {H}) + {bias}) = {part:,}")
             if n > 1:
-                lines.append(f"  total = {totals[c]:,}")
-        diff = totals["torch"] - totals["keras"]
-        lines.append(f"Difference: {totals['torch']:,} - {totals['keras']:,} = {diff:,} = {n} x {G} x {H}, "
-                     "one extra bias vector per gate and layer (PyTorch's bias_hh; only the sum of the two "
-                     "biases matters).")
-        if cell == "gru":
-            lines.append("Keras' GRU (reset_after=True, its default) also keeps two biases, like the second line.")
+                lines.append(f"  total = {totals[nb - 1]:,}")
+        diff = totals[1] - totals[0]
+        why = ("only their sum matters, except in the candidate block, where the reset gate multiplies "
+               "W_hn h + b_hn" if cell == "gru" else "only the sum of the two biases matters")
+        lines.append(f"Difference: {totals[1]:,} - {totals[0]:,} = {diff:,} = {n} x {G} x {H}, "
+                     f"one extra bias vector per gate and layer (PyTorch's bias_hh; {why}).")
         lines.append("Bars, left: input weights (blue, //), recurrent weights (orange, \\\\), biases (green, ..); "
                      "right: the biases alone (upper one bias per gate, lower two).")
         self.set_readout(lines)

@@ -1,5 +1,6 @@
 """GradientFlowExplorer and ClippingExplorer: vanishing and exploding gradients in a plain RNN,
-and gradient clipping on a loss cliff.
+and gradient clipping on a loss cliff; ``plot_cliff_runs`` draws notebook 10's descents from many
+starts (``lstm_core.flow.cliff_runs``).
 
 The math (and the equations) live in ``lstm_core.flow`` (parts 1 and 2 of its docstring); this
 module draws it.
@@ -14,10 +15,11 @@ import numpy as np
 
 # Re-exported: the notebook and tests import them from here too. Named one by one, not with *:
 # flow.py also holds notebook 11's HIDDEN, T_MAX and Y_LIMITS, which are not this module's.
-from ..flow import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET,  # noqa: F401
-                    EXPLODE, FLOW_HIDDEN, FLOW_SEED, FLOW_T_MAX, VANISH, GradientFlow, Trajectory,
+from ..flow import (CLIFF_KICK, CLIFF_LR, CLIFF_START, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET,  # noqa: F401
+                    EXPLODE, CliffRuns, FLOW_HIDDEN, FLOW_SEED, FLOW_T_MAX, VANISH, GradientFlow, Trajectory,
                     cliff_loss_and_grads, cliff_surface, descend, flow_inputs, gradient_flow,
                     recurrent_matrix, step_bounds, verdict)
+from .. import _checks
 from ..plotting import OKABE_ITO, new_figure, style_axes
 from ._base import Explorer, float_slider, int_slider
 from ._frame import keep_in_frame
@@ -26,7 +28,6 @@ HIDDEN = FLOW_HIDDEN         # H = 16, units of the explorer's RNN (the old name
 T_MAX = FLOW_T_MAX           # the longest sequence
 SEED = FLOW_SEED             # the fixed random W_hh, inputs and read-out u
 Y_LIMITS = (1e-20, 1e20)     # the fixed log axis of the gradient plot; values beyond are drawn at its edge
-CLIFF_START = (1.5, -0.3)    # (w, b) where the clipping explorer starts
 CLIFF_VIEW = ((0.0, 2.5), (-1.0, 0.6))   # the plotted (w, b) window
 LOSS_FLOOR = 1e-5            # smaller losses are drawn at this value on the log axis
 
@@ -248,6 +249,37 @@ class ClippingExplorer(Explorer):
             lines.append("Without clipping the final gradient is zero: the unit is saturated for good and "
                          "gradient descent can no longer move.")
         self.set_readout(lines)
+
+
+def plot_cliff_runs(runs):
+    """Notebook 10's figure of ``cliff_runs``: every run's loss step by step (left) and each start's
+    final loss with and without clipping (right), on log axes. Returns the figure."""
+    if not isinstance(runs, CliffRuns):
+        raise TypeError(f"runs must be the CliffRuns that flow.cliff_runs returned; got {_checks.describe(runs)}")
+    fig, (ax_l, ax_f) = new_figure(9.0, 3.6, ncols=2, width_ratios=[1.3, 1])
+    raw_style = {"color": OKABE_ITO["vermillion"], "linestyle": "--", "linewidth": 1.1}
+    clip_style = {"color": OKABE_ITO["sky"], "linestyle": "-", "linewidth": 1.4}
+    for k, (raw, clipped) in enumerate(zip(runs.raw, runs.clipped)):
+        ax_l.plot(np.maximum(raw.loss, LOSS_FLOOR), label="no clipping" if k == 0 else None, **raw_style)
+        ax_l.plot(np.maximum(clipped.loss, LOSS_FLOOR), label="clipped" if k == 0 else None, **clip_style)
+    ax_l.set_yscale("log")
+    ax_l.set_ylim(LOSS_FLOOR / 2, 5.0)
+    style_axes(ax_l, f"Loss during descent, {len(runs.starts)} starts", "gradient-descent step k", "loss (log scale)")
+    ax_l.legend(loc="lower left", fontsize=8, handlelength=2.5)
+
+    ks = np.arange(len(runs.starts))
+    ax_f.plot(ks, np.maximum(runs.raw_final_loss, LOSS_FLOOR), "x", color=OKABE_ITO["vermillion"], markersize=8,
+              markeredgewidth=2, label="no clipping")
+    ax_f.plot(ks, np.maximum(runs.clipped_final_loss, LOSS_FLOOR), "o", color=OKABE_ITO["sky"], markersize=7,
+              label="clipped")
+    ax_f.axhline(0.01, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.2)
+    ax_f.annotate("0.01", (ks[-1] + 0.4, 0.01), xytext=(0, 2), textcoords="offset points", ha="right", fontsize=8)
+    ax_f.set_yscale("log")
+    ax_f.set_ylim(LOSS_FLOOR / 2, 5.0)
+    ax_f.set_xticks(ks, ["ours"] + [str(k) for k in ks[1:]])
+    style_axes(ax_f, "Final loss of each start", "start", "loss after the last step")
+    ax_f.legend(loc="upper right", fontsize=8)
+    return fig
 
 
 @functools.lru_cache(maxsize=4)

@@ -19,6 +19,8 @@ functions run for one time step.
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.transforms import blended_transform_factory
@@ -269,3 +271,35 @@ def plot_runs(runs, chance, window=10, title_suffix=""):
     style_axes(ax_l, f"Training loss (mean of {window} steps)", "training step", "cross-entropy")
     ax_a.legend(fontsize=7, loc="center right")
     return fig, (ax_a, ax_l)
+
+
+def plot_race(result, level=0.9):
+    """Test accuracy while training, one panel per model of a race run from several seeds.
+
+    result: a ``lstm_core.variants.race.RaceResult`` (curves[label]: (n_seeds, n, 2) of
+            [step, test accuracy]); each panel draws one thin line per seed and the median over
+            the seeds thick, in the label's RUN_STYLE, with chance and ``level`` as lines.
+    Returns (fig, axes) with axes an array of panels (unused ones switched off).
+    """
+    labels = list(getattr(result, "curves", {}))
+    if not labels:
+        raise ValueError("result must be a RaceResult with at least one run (its .curves)")
+    ncols = min(3, len(labels))
+    nrows = math.ceil(len(labels) / ncols)
+    fig, axes = new_figure(9.0, 2.4 * nrows, ncols=ncols, nrows=nrows, sharex=True, sharey=True, squeeze=False)
+    n_seeds = len(result.seeds)
+    for ax, label in zip(axes.flat, labels):
+        st = RUN_STYLE.get(label, {"color": OKABE_ITO["grey"], "linestyle": "-", "marker": "."})
+        curves = np.asarray(result.curves[label], float)               # (n_seeds, n, 2)
+        for c in curves:                                               # one thin line per seed
+            ax.plot(c[:, 0], c[:, 1], color=st["color"], linewidth=0.8, alpha=0.55)
+        ax.plot(curves[0, :, 0], np.median(curves[:, :, 1], axis=0), linewidth=2.0, markersize=4,
+                label=f"median of {n_seeds} seeds", **st)
+        ax.axhline(result.chance, color=OKABE_ITO["grey"], linewidth=1.0, label=f"chance = {result.chance:.2f}")
+        ax.axhline(level, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":", label=f"{level:.0%}")
+        ax.set_ylim(0.0, 1.03)
+        style_axes(ax, label, "training step", "test accuracy")
+    axes.flat[0].legend(fontsize=7, loc="lower right")              # the same three entries in every panel
+    for ax in list(axes.flat)[len(labels):]:
+        ax.set_axis_off()
+    return fig, axes

@@ -24,6 +24,8 @@ from browserkit import OUT, ROOT, assert_listens_on_loopback_only, course, http_
 
 import lstm_core as L
 
+pytestmark = pytest.mark.slow     # a server and a real browser
+
 PAGE = "03-the-forget-gate"
 # the source texts' forget-gate weights (shared/seeds/README.md), written out here on purpose
 SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]], float)

@@ -21,6 +21,8 @@ from browserkit import OUT, assert_listens_on_loopback_only, course, http_status
 
 import lstm_core as L
 
+pytestmark = pytest.mark.slow     # a server and a real browser
+
 # the source texts' forget-gate weights (shared/seeds/README.md)
 SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 8]], float)
 

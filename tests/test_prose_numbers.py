@@ -164,9 +164,6 @@ TRAINING_CALLS = re.compile(r"(?<![\w.])(?:L\.)?fit\s*\(|\b(?:train_and_score|lo
 ASSIGNED = re.compile(r"^([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=[^=]", re.M)
 
 
-CHECKED_TRAINED_UNTIL_REWORKED = {"12"}
-
-
 def trained_names(sources: list[str]) -> set[str]:
     """Names assigned in cells that call a training function (a trained model, a sweep, ...)."""
     names = set()
@@ -181,8 +178,6 @@ def trained_names(sources: list[str]) -> set[str]:
 def test_checked_cells_do_not_train(nb):
     """NBVAL_CHECK_OUTPUT is for deterministic arithmetic: a checked cell neither trains nor reads
     what a training cell made (training amplifies last-bit differences between CPUs)."""
-    if nb.name[:2] in CHECKED_TRAINED_UNTIL_REWORKED:
-        pytest.xfail("notebook 12 still checks verdicts made from training; its rework removes the marker")
     sources = _prose.code_of(nb)
     trained = trained_names(sources)
     for src in sources:

@@ -13,7 +13,7 @@ the same run is a bare redraw of the same figure with nothing changed: the diffe
 the explorer's own work costs. Target: median <= 50 ms.
 
 Explorers draw their frame (axes, ticks, labels, titles, and any artist marked with
-``keep_in_frame``) once as a picture and redraw only the data on top (lstm_core/widgets/_frame.py).
+``keep_in_frame``) once as a picture and redraw only the data on top (lstm_course/explorers/_frame.py).
 An explorer whose axes would rescale on every move keeps its limits fixed or moves them in steps
 (squashing.py, layouts.py), so most moves reuse the picture; the rest opt out (cache_frame = False).
 The bare redraw is of the figure as the explorer leaves it (with its cached frame, if any).
@@ -35,7 +35,7 @@ import numpy as np  # noqa: E402
 
 matplotlib.use("Agg")
 
-import lstm_core.widgets as W  # noqa: E402
+import lstm_course.explorers as W  # noqa: E402
 
 
 def sliders(ex):

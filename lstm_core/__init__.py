@@ -1,7 +1,7 @@
 """lstm_core: the numpy math behind the interactive LSTM course.
 
-Every number the notebooks show comes from here. This package imports only numpy; plotting and
-widgets live in ``lstm_core.plotting`` and ``lstm_core.widgets``, imported on demand.
+Every number the notebooks show comes from here. This package imports only numpy; what the
+notebooks need beyond the math (demonstrations, explorers, exercises, plots) is ``lstm_course``.
 
 Modules: activations, params (LSTMParams, RNNParams and framework layouts), cell (one LSTM
 step, forward and backward), loop (a sequence as a plain loop over the step: read it first),
@@ -10,10 +10,6 @@ output (projection and softmax), counting (count_params), gradcheck; for trainin
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
 read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
 peephole LSTM, the coupled input-forget gate, the GRU).
-Worked demonstrations the notebooks draw: flow (gradient flow through time: vanishing and
-exploding gradients in a plain RNN, the clipping cliff, the LSTM's cell-state highway), bptt
-(BPTT step by step along an unrolled RNN, truncation), text (the character language model),
-epidemic (SIR data and forecasters).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh

@@ -215,6 +215,6 @@ def test_params_astype():
 
 
 def test_exercise_ids():
-    from lstm_core.exercises import check
+    from lstm_course.exercises import check
     with raises(ValueError, "exercise_id must be one of"):
         check("99-nope", 1.0)

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.patches import FancyBboxPatch
 
 import lstm_core as L
-from lstm_core.diagram import CellDiagram, draw_lstm_cell
+from lstm_course.diagram import CellDiagram, draw_lstm_cell
 
 WIDEST = dict(x=-4.0, h_prev=-4.0, c_prev=-4.0, f=0.999, i=0.999, g=-0.999, o=0.999, c=-7.999, h=-0.999,
               z={"f": -18.0, "i": -18.0, "g": -18.0, "o": -18.0})

@@ -106,11 +106,11 @@ def explorer_classes():
     import importlib
     import pkgutil
 
-    import lstm_core.widgets as W
+    import lstm_course.explorers as W
 
     found = {}
     for info in pkgutil.iter_modules(W.__path__):
-        module = importlib.import_module(f"lstm_core.widgets.{info.name}")
+        module = importlib.import_module(f"lstm_course.explorers.{info.name}")
         for name, obj in vars(module).items():
             if isinstance(obj, type) and issubclass(obj, W.Explorer) and obj is not W.Explorer:
                 found[name] = obj
@@ -128,11 +128,11 @@ def test_every_explorer_the_guide_names_exists():
     named = set(re.findall(r"`([A-Z]\w*(?:Explorer|Viewer))`", guide_text()))
     assert len(named) >= 15
     missing = sorted(named - set(explorer_classes()))
-    assert not missing, f"the guide names explorers that lstm_core.widgets does not have: {missing}"
+    assert not missing, f"the guide names explorers that lstm_course.explorers does not have: {missing}"
 
 
 def test_every_exercise_id_the_guide_names_exists():
-    from lstm_core.exercises import EXERCISES
+    from lstm_course.exercises import EXERCISES
 
     stems = {p.stem for p in NOTEBOOKS}
     ids = set(re.findall(r"`(\d\d-[a-z0-9-]+)`", guide_text())) - stems

@@ -1,4 +1,4 @@
-"""lstm_core.epidemic: the SIR simulation against independent references, the committed data set,
+"""lstm_course.demos.epidemic: the SIR simulation against independent references, the committed data set,
 windows, scaling, baselines and rollouts written out by hand, the trained forecasters' comparison
 that notebook 14 prints, and bad input."""
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_core import epidemic as E
-from lstm_core.exercises import check
+from lstm_course.demos import epidemic as E
+from lstm_course.exercises import check
 from lstm_core.models import SequenceModel
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -48,24 +48,71 @@ def test_constraints_pin_every_direct_dependency():
 
 
 def test_import_lstm_core_loads_only_numpy():
-    code = ("import sys, lstm_core, lstm_core.exercises; "
+    code = ("import sys, lstm_core, lstm_course.demos, lstm_course.exercises; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'torch', 'IPython') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
 
-def test_math_modules_import_nothing_but_numpy():
-    # numpy and a few pure-Python standard-library helpers; widgets/ and the two drawing modules
-    # are the only places matplotlib and ipywidgets may appear
-    allowed = {"numpy", "__future__", "dataclasses", "typing", "numbers", "math", "functools",
-               "itertools", "collections", "re", "string", "unicodedata", "pathlib"}
-    for path in (ROOT / "lstm_core").rglob("*.py"):
-        if path.name in ("plotting.py", "diagram.py") or "widgets" in path.parts:
+# What each part of the tree may import (besides pure-Python standard-library helpers): the core
+# numpy only; the demonstrations the core too; the exercises the demonstrations too; only the
+# explorers and the two drawing modules matplotlib and ipywidgets.
+STDLIB = {"__future__", "dataclasses", "typing", "numbers", "math", "functools", "itertools", "collections",
+          "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json"}
+IMPORT_RULES = {
+    "lstm_core": {"numpy"},
+    "lstm_course/demos": {"numpy", "lstm_core"},
+    "lstm_course/exercises": {"numpy", "lstm_core", "lstm_course.demos"},
+    "lstm_course/explorers": {"numpy", "lstm_core", "lstm_course.demos", "lstm_course.plotting",
+                              "lstm_course.diagram", "lstm_course.exercises", "matplotlib", "ipywidgets", "IPython"},
+    "lstm_course/plotting.py": {"numpy", "matplotlib"},
+    "lstm_course/diagram.py": {"numpy", "matplotlib", "lstm_course.plotting"},
+}
+
+
+def imports_of(path: Path) -> set:
+    """Absolute names of what a module imports at its top level (relative imports resolved against
+    its package). Imports inside functions (tqdm for an optional progress bar) load on demand."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    out = set()
+    for line in path.read_text().splitlines():
+        m = re.match(r"^(?:from (\.*)([\w.]*) import|import ([\w.]+))", line)
+        if not m:
             continue
-        for line in path.read_text().splitlines():
-            m = re.match(r"^(?:from|import) ([a-zA-Z_][\w]*)", line)
-            if m:
-                assert m.group(1) in allowed, f"{path.name} imports {m.group(1)}"
+        dots, mod, plain = m.groups()
+        if plain:
+            out.add(plain)
+        elif dots:
+            base = list(package[:len(package) - (len(dots) - 1)])
+            out.add(".".join(base + ([mod] if mod else [])))
+        else:
+            out.add(mod)
+    return out
+
+
+@pytest.mark.parametrize("part", sorted(IMPORT_RULES))
+def test_each_part_imports_only_what_it_may(part):
+    allowed = IMPORT_RULES[part]
+    target = ROOT / part
+    paths = [target] if target.suffix == ".py" else sorted(target.rglob("*.py"))
+    assert paths, part
+    for path in paths:
+        own = ".".join(path.relative_to(ROOT).with_suffix("").parts[:2])   # imports inside its own part
+        for name in imports_of(path):
+            top = name.split(".")[0]
+            ok = (top in STDLIB or name.startswith(own) or name.startswith(part.replace("/", "."))
+                  or any(name == a or name.startswith(a + ".") for a in allowed))
+            assert ok, f"{path.relative_to(ROOT)} imports {name}; {part} may import {sorted(allowed)}"
+
+
+def test_the_import_rules_catch_a_plot_in_the_math(tmp_path, monkeypatch):
+    bad = ROOT / "lstm_course" / "demos" / "_probe_rule.py"
+    bad.write_text("import matplotlib.pyplot as plt\n")
+    try:
+        with pytest.raises(AssertionError, match="imports matplotlib"):
+            test_each_part_imports_only_what_it_may("lstm_course/demos")
+    finally:
+        bad.unlink()
 
 
 def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():

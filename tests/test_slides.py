@@ -116,7 +116,7 @@ def test_explorer_cells_are_recognised():
 def test_build_writes_slides_with_a_still_picture_of_each_explorer(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[
         _md("# A tiny deck\n\nintro"),
-        _code("%matplotlib widget\nfrom lstm_core.widgets import ActivationExplorer"),
+        _code("%matplotlib widget\nfrom lstm_course.explorers import ActivationExplorer"),
         _md("## Try it\n\nMove the slider."),
         _code("ActivationExplorer(x=0.5)"),
         _md("## Check yourself"),

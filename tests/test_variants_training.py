@@ -1,7 +1,7 @@
-"""Notebook 15's training race (``lstm_core.variants.race``), re-run on the notebook's seeds: what the
+"""Notebook 15's training race (``lstm_course.demos.variants``), re-run on the notebook's seeds: what the
 notebook's prose says about the race must be what a fresh run shows, on every seed.
 
-``train_tracked`` must also give, step for step, the run of ``lstm_core.experiments.train_and_score``
+``train_tracked`` must also give, step for step, the run of ``lstm_course.demos.long_range.train_and_score``
 (notebook 12's training), so "the task and the training loop are notebook 12's" stays true.
 
 Measured margins (seeds 0-4, at the four CPU levels of issue 10: numpy with and without AVX-512 and
@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 import lstm_core as L
-from lstm_core import experiments as E
-from lstm_core.experiments import train_and_score
-from lstm_core.variants import race as R
+from lstm_course.demos import long_range as E
+from lstm_course.demos.long_range import train_and_score
+from lstm_course.demos import variants as R
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "15-lstm-variants.ipynb"
 CHANCE = 0.25

@@ -15,7 +15,7 @@ How a page is made, for each notebook:
    (``KERNEL_SETUP``, never shown) selects matplotlib's inline backend, so every figure becomes
    a PNG; the notebook's own ``%matplotlib widget`` line is turned into a comment for this run only
    (the page shows the original source). An ipympl canvas would show nothing without a kernel.
-2. Each explorer (``lstm_core.widgets.Explorer``) shown in a cell gets, after that cell, a static
+2. Each explorer (``lstm_course.explorers.Explorer``) shown in a cell gets, after that cell, a static
    picture of its figure as an output of its own, with alt text (its title, the axes' titles and
    its readout) and a caption with the readout. Plain figures get alt text from their titles.
    The picture inside the explorer's own Output widget is dropped from the stored widget state,
@@ -60,7 +60,7 @@ DEFAULT_TIMEOUT = 300     # seconds per cell
 DEFAULT_JOBS = 2
 
 # Runs silently in each kernel before the notebook's first cell (it takes no execution count
-# and leaves no output). It must not fail when lstm_core.widgets cannot be imported.
+# and leaves no output). It must not fail when lstm_course.explorers cannot be imported.
 KERNEL_SETUP = r'''
 def _site_setup():
     import base64
@@ -112,7 +112,7 @@ def _site_setup():
     ip.events.register("pre_run_cell", use_figure_formatter)   # in case a cell runs %matplotlib
 
     try:
-        from lstm_core.widgets import Explorer
+        from lstm_course.explorers import Explorer
     except Exception:
         return
     shown = []

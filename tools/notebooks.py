@@ -156,6 +156,8 @@ def nav(check: bool, only_tracked: bool = False) -> list[str]:
             if check:
                 problems.append(f"{path.name}: no navigation cell (tag 'nav')")
                 continue
+            import nbformat
+
             nb.cells.append(nbformat.v4.new_markdown_cell(nav_md, metadata={"tags": ["nav"]}))
             navs = [nb.cells[-1]]
         for cell in navs:

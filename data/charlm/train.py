@@ -4,7 +4,7 @@
     python data/charlm/train.py --quick         # 40 steps of a small model, a few seconds
     python data/charlm/train.py --steps 500 --out /tmp/w.npz
 
-Everything comes from lstm_core: the text and its split (``lstm_core.text``), the model
+Everything comes from lstm_core: the text and its split (``lstm_course.demos.language_model``), the model
 (``SequenceModel("lstm", V, H, V)``), the loop (``training.fit``, Adam, clipping by global norm).
 Each batch is ``batch`` windows of ``seq`` characters at random places of the training text,
 every window read from a zero state. The learning rate follows a cosine from ``lr`` down to
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lstm_core import text as tx  # noqa: E402
+from lstm_course.demos import language_model as tx  # noqa: E402
 from lstm_core.models import SequenceModel  # noqa: E402
 from lstm_core.optim import Adam  # noqa: E402
 from lstm_core.training import History, fit  # noqa: E402

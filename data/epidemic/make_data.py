@@ -4,7 +4,7 @@
     python data/epidemic/make_data.py --train    # also retrains forecaster.npz (about 5 seconds)
     python data/epidemic/make_data.py --check    # exits 1 if sir.csv differs from a fresh build
 
-Everything comes from ``lstm_core.epidemic``: the epidemics' parameters (``EPIDEMICS``), the RK4
+Everything comes from ``lstm_course.demos.epidemic``: the epidemics' parameters (``EPIDEMICS``), the RK4
 simulation, the seeded observation noise, and the many-to-many training recipe (``RECIPE``) that
 notebook 14 uses too. Same command, same files (the noise and the weights are seeded).
 """
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from lstm_core import epidemic as E  # noqa: E402
+from lstm_course.demos import epidemic as E  # noqa: E402
 
 
 def csv_text() -> str:

@@ -63,7 +63,7 @@ def test_a_page_runs_what_its_explorers_need_and_hides_its_output(tmp_path):
     cell = lambda kind, text: {"cell_type": kind, "source": text, "metadata": {}}  # noqa: E731
     nb = {"cells": [
         cell("markdown", "# Demo\n\nintro"),
-        cell("code", "%matplotlib widget\nfrom lstm_core.widgets import ActivationExplorer"),
+        cell("code", "%matplotlib widget\nfrom lstm_course.explorers import ActivationExplorer"),
         cell("code", "unused = 1\nprint('noise')"),
         cell("code", "rng_x = 2.0\nprint(rng_x)"),
         cell("markdown", "Try the slider."),
@@ -119,7 +119,7 @@ def forget_gate(bias, x, h, b, scale):
 
 
 def test_forget_gate_app_follows_the_keyboard(app, chromium):
-    from lstm_core.widgets.forget_gate import ForgetGateExplorer
+    from lstm_course.explorers.forget_gate import ForgetGateExplorer
 
     ex = ForgetGateExplorer()
     defaults = dict(x=np.array([s.value for s in ex.x]), h=np.array([s.value for s in ex.h]),

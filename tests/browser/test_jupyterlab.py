@@ -55,7 +55,7 @@ def forget_gate(bias, explorer_defaults):
 
 
 def test_forget_bias_slider_moves_the_forget_gate(lab, chromium):
-    from lstm_core.widgets import ForgetGateExplorer
+    from lstm_course.explorers import ForgetGateExplorer
 
     ex = ForgetGateExplorer()
     defaults = (np.array([s.value for s in ex.x]), np.array([s.value for s in ex.h]),

@@ -1,7 +1,7 @@
 """Numbers in the prose of notebooks/01-why-recurrence.ipynb and where each comes from."""
 from _prose import calc, code, define
 
-R = {"R": "lstm_core.widgets.recurrence"}
+R = {"R": "lstm_course.explorers.recurrence"}
 
 NUMBERS = {
     "20": define("the fixed window of the 'pad or cut' example (20 steps, 20 positions)"),

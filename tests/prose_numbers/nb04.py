@@ -20,7 +20,7 @@ NUMBERS = {
     # the explorer's 'gate shut' preset: input weights scaled to 0, so i = sigma(b_i) = sigma(-8)
     "0.0003": calc("(lambda ex: ex.apply_preset('gate shut') or "
                    "(L.sigmoid(ex.b_i.value) if ex.scale_i.value == 0 else np.nan))(IG.InputGateExplorer())",
-                   names={"IG": "lstm_core.widgets.input_gate"}),
+                   names={"IG": "lstm_course.explorers.input_gate"}),
     "0": define("the ends of the gate's range (0, 1), i = 0 as 'shut', b_C = 0 chosen for the candidate"),
     "-1": define("the lower end of the candidate's range (-1, 1)"),
     # the sources' x_t, h_{t-1}, W_i; c_{t-1} = [2, -1.5, 1]; "units 2 and 3"

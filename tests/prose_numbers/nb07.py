@@ -1,7 +1,7 @@
 """Numbers in the prose of notebooks/07-the-whole-cell.ipynb and where each comes from."""
 from _prose import calc, code, define
 
-WC = {"WC": "lstm_core.widgets.whole_cell"}      # the explorers' presets and the two-unit sequence cell
+WC = {"WC": "lstm_course.explorers.whole_cell"}      # the explorers' presets and the two-unit sequence cell
 
 # the hand example (the explorer's 'hand example' preset, the notebook's own weights): one lstm_step
 HAND = ("(lambda p: L.lstm_step(WC.one_unit_params(p), np.array([p['x']]), np.array([p['h_prev']]), "

@@ -1,10 +1,10 @@
 """Numbers in the prose of notebooks/09-backpropagation-through-time.ipynb and where each comes from."""
 from _prose import calc, code, define, tested
 
-B = {"B": "lstm_core.bptt"}     # the explorer's network and its BPTT (widgets.bptt draws it)
+B = {"B": "lstm_course.demos.backpropagation"}     # the explorer's network and its BPTT (widgets.bptt draws it)
 
 # The explorer as it starts (T = 8, the loss at step 8, truncation after k = 4; see
-# tests/test_widgets_bptt.py::test_presets) with the recurrent weight scale of a preset.
+# tests/test_backpropagation_explorers.py::test_presets) with the recurrent weight scale of a preset.
 CHAIN = "B.bptt_chain(B.chain_params({scale}), B.chain_inputs(8), 8, B.READOUT, truncate=4)"
 
 # The notebook's 12-step RNN ("Truncated BPTT"): seed 1, h_0 = [0.5, -0.3], x_t = sin(0.7 t), loss
@@ -29,11 +29,11 @@ NUMBERS = {
     "0.9": calc("np.arcsin(B.chain_inputs(1)[0, 0])", names=B),
     "0.5": calc(CHAIN.format(scale=0.5) + ".jacobian_norms.max()", names=B),   # no arrow above 0.5 (it reads 0.50)
     "92%": calc("(lambda n: 100 * n[-3:].sum() / n.sum())(" + CHAIN.format(scale=0.5) + ".term_norms)", names=B),
-    "1.0": tested("tests/test_widgets_bptt.py::test_presets"),                 # the presets' scales
-    "1.8": tested("tests/test_widgets_bptt.py::test_presets"),
+    "1.0": tested("tests/test_backpropagation_explorers.py::test_presets"),                 # the presets' scales
+    "1.8": tested("tests/test_backpropagation_explorers.py::test_presets"),
     "12": code(),                                                              # T = 12 (the slider's end), 12 steps
-    "8": tested("tests/test_widgets_bptt.py::test_presets"),                   # the explorer starts at T = 8, s = 8
-    "4": tested("tests/test_widgets_bptt.py::test_presets"),                   # ... and k = 4
+    "8": tested("tests/test_backpropagation_explorers.py::test_presets"),                   # the explorer starts at T = 8, s = 8
+    "4": tested("tests/test_backpropagation_explorers.py::test_presets"),                   # ... and k = 4
     "8%": calc("100 * " + CHAIN.format(scale=0.5) + ".rel_error", names=B),   # the readout: 8.4%
     "61%": calc("100 * " + CHAIN.format(scale=1.8) + ".rel_error", names=B),  # the readout: 61.2%
 

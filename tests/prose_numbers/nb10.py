@@ -1,13 +1,13 @@
 """Numbers in the prose of notebooks/10-vanishing-and-exploding-gradients.ipynb and where each comes from."""
 from _prose import calc, code, define, source, tested
 
-F = {"F": "lstm_core.flow"}                                         # the math of the notebook
-FW = {"F": "lstm_core.flow", "W": "lstm_core.widgets.vanishing"}    # ... and the explorers' presets and axes
+F = {"F": "lstm_course.demos.vanishing"}                                         # the math of the notebook
+FW = {"F": "lstm_course.demos.vanishing", "W": "lstm_course.explorers.vanishing"}    # ... and the explorers' presets and axes
 
 FLOW = "F.gradient_flow(1.3, 40, 0.5)"              # "The bound, checked on a run": radius 1.3, 40 steps, inputs 0.5
 RUN = "F.descend(*F.CLIFF_START)"                   # the cliff run from (1.5, -0.3) without clipping
-CLAIMS = "tests/test_flow.py::test_the_cliff_claims_hold_from_every_start"        # the 8 starts (trains)
-SWEEP = "tests/test_flow.py::test_raising_the_input_scale_at_radius_3_goes_as_the_notebook_says"
+CLAIMS = "tests/test_vanishing.py::test_the_cliff_claims_hold_from_every_start"        # the 8 starts (trains)
+SWEEP = "tests/test_vanishing.py::test_raising_the_input_scale_at_radius_3_goes_as_the_notebook_says"
 LEAVES = ("int(np.argmax((lambda r, v: (r.w < v[0][0]) | (r.w > v[0][1]) | (r.b < v[1][0]) | (r.b > v[1][1]))"
           f"({RUN}, W.CLIFF_VIEW)))")
 
@@ -58,7 +58,7 @@ NUMBERS = {
     "0.6": calc("-F.CLIFF_TARGET", names=F),
     "1.5": calc("F.CLIFF_START[0]", names=F),
     "-0.3": calc("F.CLIFF_START[1]", names=F),
-    "600": tested("tests/test_flow.py::test_the_single_run_the_notebook_walks_through"),   # "over 600 long"
+    "600": tested("tests/test_vanishing.py::test_the_single_run_the_notebook_walks_through"),   # "over 600 long"
     "617": calc(f"{RUN}.norm[3]", names=F),
     "-99": calc(f"{RUN}.w[4]", names=F),
     "-292": calc(f"{RUN}.b[4]", names=F),

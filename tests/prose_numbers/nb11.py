@@ -1,8 +1,8 @@
 """Numbers in the prose of notebooks/11-the-gradient-highway.ipynb and where each comes from."""
 from _prose import calc, code, define, source
 
-F = {"F": "lstm_core.flow"}                                   # the gradients along the cell state
-FW = {"F": "lstm_core.flow", "W": "lstm_core.widgets.highway"}  # ... and the explorer's presets
+F = {"F": "lstm_course.demos.highway"}                                   # the gradients along the cell state
+FW = {"F": "lstm_course.demos.highway", "W": "lstm_course.explorers.highway"}  # ... and the explorer's presets
 
 # The notebook's LSTM (D = 3, H = 4, T = 25, forget bias 1, seed 0; inputs from default_rng(0)) and
 # its loss L = sum(c_T): the cell-path gradient ("PATH", rows t = 0..T) and the full one ("FULL").

@@ -1,9 +1,9 @@
 """Numbers in the prose of notebooks/12-lstm-vs-rnn-long-range.ipynb and where each comes from."""
 from _prose import calc, code, define, tested
 
-E = {"E": "lstm_core.experiments"}
+E = {"E": "lstm_course.demos.long_range"}
 CFG = "E.NOTEBOOK_12"                       # the sweep the notebook runs: long_range_accuracy(**E.NOTEBOOK_12)
-CLAIMS = "tests/test_longrange.py::"        # the trains tests, each on a fresh run of that sweep
+CLAIMS = "tests/test_long_range.py::"        # the trains tests, each on a fresh run of that sweep
 
 
 NUMBERS = {

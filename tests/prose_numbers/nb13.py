@@ -1,12 +1,12 @@
 """Numbers in the prose of notebooks/13-a-character-language-model.ipynb and where each comes from."""
 from _prose import calc, code, define, source, tested
 
-T = {"tx": "lstm_core.text"}
+T = {"tx": "lstm_course.demos.language_model"}
 
 # The shipped model (data/charlm/weights.npz) over the whole held-out text, from a zero state: the
 # numbers the notebook prints in its checked cells. Float64 forward passes of fixed weights, so
 # the same to the last few bits on every CPU; no count below sits near its threshold
-# (tests/test_charlm.py checks the margins).
+# (tests/test_language_model_claims.py checks the margins).
 S = "tx.load_shipped()"
 ACTS = "np.tanh(tx.held_out_trace().c)"
 FOUND = f"tx.find_units({ACTS}, {S}.held_text, k=1)"           # indicator -> (best unit, its r)
@@ -42,7 +42,7 @@ NUMBERS = {
     "20,000": code(),
 
     # sampling (the explorer's settings to try)
-    "0.1": tested("tests/test_charlm.py::test_a_cold_sample_loops"),     # temperature 0.1 loops
+    "0.1": tested("tests/test_language_model_claims.py::test_a_cold_sample_loops"),     # temperature 0.1 loops
     "0.5": define("temperature 0.5 to try; the viewer's bold-and-underline line at |value| > 0.5"),
 
     # units that track something

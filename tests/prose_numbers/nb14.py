@@ -1,8 +1,8 @@
 """Numbers in the prose of notebooks/14-forecasting-an-epidemic.ipynb and where each comes from."""
 from _prose import calc, code, define, tested
 
-E = {"E": "lstm_core.epidemic"}                                  # the data set and the training recipe
-W = {"W": "lstm_core.widgets.forecast"}                          # the explorer's presets
+E = {"E": "lstm_course.demos.epidemic"}                                  # the data set and the training recipe
+W = {"W": "lstm_course.explorers.epidemic"}                          # the explorer's presets
 CLAIMS = "tests/test_epidemic.py::test_many_to_many_beats_both_naive_forecasts_in_every_seed"
 
 NUMBERS = {

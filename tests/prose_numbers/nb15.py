@@ -1,9 +1,9 @@
 """Numbers in the prose of notebooks/15-lstm-variants.ipynb and where each comes from."""
 from _prose import calc, code, define, source, tested
 
-V = {"V": "lstm_core.widgets.variants"}                          # the explorer's weights and presets
-R = {"R": "lstm_core.variants.race"}                             # the race's settings
-X = {"X": "lstm_core.experiments"}                               # notebook 12's task and settings
+V = {"V": "lstm_course.explorers.variants"}                          # the explorer's weights and presets
+R = {"R": "lstm_course.demos.variants"}                             # the race's settings
+X = {"X": "lstm_course.demos.long_range"}                               # notebook 12's task and settings
 
 # one step of the explorer's four cells after pressing a preset (its compute(), from lstm_core)
 PRESET = "(lambda ex: (ex.apply_preset({name!r}), ex.compute())[1])(V.VariantExplorer())"
@@ -41,7 +41,7 @@ NUMBERS = {
     "-3": calc("V.PRESETS['overwrite (bias -3)']['bias']", names=V),
     "0.15": calc(f"{OVERWRITE}['LSTM']['f']", names=V),
     "85%": calc(f"100 * {OVERWRITE}['coupled']['i']", names=V),
-    # the race (lstm_core.variants.race.RACE) and notebook 12's settings (experiments.NOTEBOOK_12)
+    # the race (lstm_course.demos.variants.RACE) and notebook 12's settings (experiments.NOTEBOOK_12)
     "25%": calc("100 * X.chance(4)", names=X),
     "0.01": calc("R.RACE.lr", names=R),
     "30": calc("R.RACE.k", names=R),

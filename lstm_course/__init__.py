@@ -1,0 +1,1 @@
+"""The course around lstm_core: worked demonstrations, explorers, exercises, plots."""

@@ -1,0 +1,107 @@
+"""Check-yourself exercises: a checker that answers with a hint, not just right or wrong.
+
+Each exercise has an id (the notebook's number and a word), a way to compute the right answer
+with lstm_core, a tolerance, and hints for the usual wrong answers. A notebook calls::
+
+    check("00-sigmoid-90", my_answer)
+
+and gets back a ``Feedback`` that prints as a sentence (and is truthy when the answer is right).
+Each notebook's exercises live in a module of this package named for its topic (``start.py``
+for notebook 00, ...), which calls ``register``; the last lines of this file import them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from lstm_core import _checks
+
+
+@dataclass
+class Feedback:
+    """The verdict on one answer: ``ok`` and a message that says what to look at next."""
+
+    ok: bool
+    message: str
+
+    def __bool__(self):
+        return self.ok
+
+    def __str__(self):
+        return ("Correct! " if self.ok else "Not yet. ") + self.message
+
+    __repr__ = __str__
+
+
+@dataclass
+class Exercise:
+    """expected() gives the right answer; hints maps a wrong-answer test to a hint."""
+
+    question: str
+    expected: Callable[[], object]
+    tol: float = 1e-3
+    explain: str = ""                          # said when the answer is right
+    hints: list = field(default_factory=list)  # [(predicate(answer, expected) -> bool, hint)]
+    fallback: str = "Look again at the readout of the explorer above."
+
+
+EXERCISES: dict[str, Exercise] = {}
+
+
+def register(exercise_id: str, exercise: Exercise) -> None:
+    EXERCISES[exercise_id] = exercise
+
+
+def question(exercise_id: str) -> str:
+    return _get(exercise_id).question
+
+
+def _get(exercise_id):
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"exercise_id must be one of {sorted(EXERCISES)}; got {exercise_id!r}")
+    return EXERCISES[exercise_id]
+
+
+def check(exercise_id: str, answer) -> Feedback:
+    """Compare ``answer`` with the exercise's expected value; return Feedback with a hint."""
+    ex = _get(exercise_id)
+    want = np.asarray(ex.expected(), dtype=float)
+    try:
+        got = _checks.array("answer", answer)
+    except (TypeError, ValueError) as err:
+        return Feedback(False, f"I need a number (or an array of numbers) here: {err}.")
+    if got.shape == want.shape and np.allclose(got, want, rtol=0, atol=ex.tol):
+        return Feedback(True, ex.explain)
+    for predicate, hint in ex.hints:
+        try:
+            matched = bool(predicate(got, want))
+        except (ValueError, TypeError, IndexError):   # a hint written for another shape
+            matched = False
+        if matched:
+            return Feedback(False, hint)
+    if got.shape != want.shape:
+        return Feedback(False, f"The answer should have shape {want.shape}; yours has shape {got.shape}.")
+    return Feedback(False, ex.fallback)
+
+
+
+# Topic modules register their exercises on import (keep this list in notebook order).
+from . import start
+from . import recurrence
+from . import squashing
+from . import forget_gate
+from . import input_gate
+from . import cell_state
+from . import output_gate
+from . import whole_cell
+from . import shapes  # noqa: E402,F401,I001
+from . import backpropagation
+from . import vanishing
+from . import highway
+from . import long_range
+from . import language_model
+from . import epidemic
+from . import variants  # noqa: E402,F401

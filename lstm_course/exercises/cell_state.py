@@ -1,0 +1,80 @@
+"""Exercises of notebook 05 (the cell state update c_t = f * c_{t-1} + i * C~)."""
+
+import numpy as np
+
+from lstm_core.cell import cell_state_update
+from . import Exercise
+from . import register
+
+
+def _close(a, b, tol=1e-3):
+    return np.allclose(a, b, rtol=0, atol=tol)
+
+
+# --- 05-update: one step of the update for one unit ---------------------------------------------
+F, I, G, C_PREV = 0.75, 0.6, -0.5, 2.0
+
+register("05-update", Exercise(
+    question=(f"One memory unit holds c_(t-1) = {C_PREV}. The forget gate is f = {F}, the input gate "
+              f"i = {I} and the candidate C~ = {G}. What is the new cell state c_t?"),
+    expected=lambda: cell_state_update(np.array([F]), np.array([I]), np.array([G]), np.array([C_PREV]))[0],
+    tol=1e-3,
+    explain=(f"c_t = f x c_(t-1) + i x C~ = {F} x {C_PREV} + {I} x ({G}) = {F * C_PREV:.1f} - "
+             f"{abs(I * G):.1f} = {F * C_PREV + I * G:.1f}: the memory keeps three quarters of "
+             "itself, and the negative candidate pulls it down a little."),
+    hints=[
+        (lambda a, w: _close(a, F * C_PREV), "That is only the kept part f x c_(t-1). Add what the input gate "
+                                             "writes, i x C~."),
+        (lambda a, w: _close(a, I * G), "That is only the written part i x C~. Add what the forget gate keeps, "
+                                        "f x c_(t-1)."),
+        (lambda a, w: _close(a, F * C_PREV - I * G), "The candidate is negative, so the written part "
+                                                     "i x C~ is negative too: it lowers the memory."),
+        (lambda a, w: _close(a, (1 - F) * C_PREV + I * G), "f is the share the forget gate keeps, not the "
+                                                           "share it throws away."),
+        (lambda a, w: _close(a, F * C_PREV + G), "Only a share i of the candidate is written: multiply C~ by i."),
+    ],
+    fallback="Set the four sliders of the explorer above to these values and read c_t.",
+))
+
+
+# --- 05-forget-share: which forget gate leaves a quarter of the memory ---------------------------
+C_OLD, C_NEW = 2.0, 0.5
+
+register("05-forget-share", Exercise(
+    question=(f"The input gate is closed (i = 0), so nothing is written. The memory was c_(t-1) = {C_OLD} "
+              f"and is now c_t = {C_NEW}. What was the forget gate f?"),
+    expected=lambda: C_NEW / C_OLD,
+    tol=1e-3,
+    explain=f"With i = 0, c_t = f x c_(t-1), so f = {C_NEW} / {C_OLD} = {C_NEW / C_OLD}: the gate kept 25%.",
+    hints=[
+        (lambda a, w: _close(a, 1 - C_NEW / C_OLD), "That is the share that was forgotten. The forget gate's "
+                                                    "value is the share that is kept."),
+        (lambda a, w: _close(a, C_OLD - C_NEW), "That is how much memory was lost, not a gate value. A gate is "
+                                                "a share between 0 and 1."),
+        (lambda a, w: _close(a, C_OLD / C_NEW), "Upside down: c_t = f x c_(t-1), so f = c_t / c_(t-1)."),
+        (lambda a, w: bool(np.any((a < 0) | (a > 1))), "A sigmoid gate always lies between 0 and 1."),
+    ],
+    fallback="Press the preset 'remember' in the explorer, then lower f until c_t reads 0.50.",
+))
+
+
+# --- 05-hadamard: the elementwise product of a forget gate and a memory --------------------------
+GATE = (0.5, 0.8, 0.9)
+MEMORY = (2.0, -1.0, 4.0)
+
+register("05-hadamard", Exercise(
+    question=(f"A forget gate f = {list(GATE)} acts on the memory c_(t-1) = {list(MEMORY)}. What is the kept "
+              "part f o c_(t-1)? (Answer with a list of three numbers.)"),
+    expected=lambda: np.multiply(GATE, MEMORY),
+    tol=1e-3,
+    explain=("The elementwise product multiplies each unit by its own gate: [0.5 x 2, 0.8 x (-1), 0.9 x 4] "
+             "= [1.0, -0.8, 3.6]. Each unit of the memory is kept by its own share."),
+    hints=[
+        (lambda a, w: _close(a, np.multiply(GATE, np.abs(MEMORY))), "Mind the sign of the second unit: a "
+                                                                   "gate scales a memory, it does not flip it."),
+        (lambda a, w: _close(a, np.multiply(1 - np.array(GATE), MEMORY)), "That is the part that is forgotten; "
+                                                                          "f is the share kept."),
+    ],
+    fallback=("Multiply the two vectors unit by unit (not the dot product, which sums to one number): "
+              "first with first, second with second, third with third."),
+))

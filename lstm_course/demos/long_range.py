@@ -54,8 +54,8 @@ NOTEBOOK_12 = dict(
             "lstm": ("lstm", 32)},       # 4,868 parameters
     ks=(5, 10, 20, 40),                  # the gaps
     seeds=(0, 1, 2, 3, 4),               # every model and gap is trained once per seed
-    steps={5: 200, 10: 200, 20: 400, 40: 1000},  # Adam steps at each gap, the same for every model:
-                                         # at k = 40 some LSTM seeds need about 750 to find the symbol
+    steps={5: 200, 10: 200, 20: 400, 40: 1200},  # Adam steps at each gap, the same for every model:
+                                         # at k = 40 one LSTM seed needs about 750 to find the symbol
     stop_loss=0.01,                      # ... or fewer: a run stops once it has learnt the task
     batch=32,                            # sequences per step, fresh ones at every step
     lr=0.01,                             # Adam's learning rate

@@ -33,7 +33,7 @@ NUMBERS = {
     "60": calc(f"len({CFG}['models']) * len({CFG}['ks']) * len({CFG}['seeds'])", names=E),   # training runs
     "200": calc(f"{CFG}['steps'][5] if {CFG}['steps'][5] == {CFG}['steps'][10] else float('nan')", names=E),
     "400": calc(f"{CFG}['steps'][20]", names=E),
-    "1,000": calc(f"{CFG}['steps'][40]", names=E),
+    "1,200": calc(f"{CFG}['steps'][40]", names=E),
     "0.01": calc(f"{CFG}['lr'] if {CFG}['lr'] == {CFG}['stop_loss'] else float('nan')", names=E),  # lr; stop_loss
     "2,000": calc(f"{CFG}['n_test']", names=E),
     "2000": calc(f"{CFG}['n_test']", names=E),                                # the same, inside the formula

@@ -97,6 +97,11 @@ def problems(nb: Path, numbers: dict[str, int], registry: dict) -> list[str]:
     return out
 
 
+def test_every_notebook_has_a_registry():
+    missing = [p.name for p in NOTEBOOKS if not registry_path(p).exists()]
+    assert not missing, f"no tests/prose_numbers/nbNN.py for {missing}"
+
+
 @pytest.mark.parametrize("nb", [p for p in NOTEBOOKS if registry_path(p).exists()], ids=lambda p: p.name[:2])
 def test_every_number_in_the_prose_is_accounted_for(nb):
     found = _prose.numbers_in(nb)

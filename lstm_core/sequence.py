@@ -34,7 +34,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .activations import sigmoid_
 from .cell import check_params
 from .params import LSTMGradients, LSTMParams
 

@@ -141,7 +141,7 @@ class CellDiagram:
         ax.set_aspect("equal")
         ax.axis("off")
         ax.set_title("One LSTM cell: memory along the top, four gates below", fontsize=fs + 1)
-        purple, grey = GATE_STYLE["c"]["color"], OKABE_ITO["grey"]
+        purple = GATE_STYLE["c"]["color"]
 
         # The cell-state line: old memory -> x (keep) -> + (write) -> new memory.
         self.memory["old"] = self._line([0, GATE_X["f"] - NODE_R], [Y_CELL, Y_CELL], purple)

@@ -7,7 +7,8 @@ import numpy as np
 
 
 def sig(z):
-    return np.array([1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v)) for v in np.ravel(z)]).reshape(np.shape(z))
+    values = [1 / (1 + math.exp(-v)) if v >= 0 else math.exp(v) / (1 + math.exp(v)) for v in np.ravel(z)]
+    return np.array(values).reshape(np.shape(z))
 
 
 def lstm_cell(Wx, Wh, b, x, h, c):

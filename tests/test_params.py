@@ -4,7 +4,6 @@ Layout facts are checked with marker values (each gate's entries hold its own nu
 swapped block shows up as a wrong number in a known place."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

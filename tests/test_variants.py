@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import lstm_core as L
-from lstm_core.variants import (VARIANTS, CoupledParams, CoupledTrace, GRUParams, GRUTrace, PeepholeParams,
-                                PeepholeTrace, coupled_backward, coupled_forward, gru_backward, gru_forward,
+from lstm_core.variants import (VARIANTS, CoupledParams, GRUParams, PeepholeParams,
+                                coupled_forward, gru_backward, gru_forward,
                                 peephole_backward, peephole_forward)
 
 SIZES = [(1, 1, 1, 1), (2, 3, 4, 5), (3, 5, 2, 3), (1, 6, 3, 2)]  # (B, T, D, H)

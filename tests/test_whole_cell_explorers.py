@@ -50,7 +50,7 @@ def assert_shows(ex, x, h, c, w):
     old = f"{c:.2f}" if c >= 0 else f"({c:.2f})"
     assert f"f*c_(t-1) = {v['f']:.3f}*{old} = {v['f'] * c:+.3f}." in text
     assert f"new output h_t = {v['h']:+.3f}" in text
-    assert f"forget gate     = sigmoid(" in text and f"= sigmoid({z['f']:+.2f}) = {v['f']:+.3f}" in text
+    assert "forget gate     = sigmoid(" in text and f"= sigmoid({z['f']:+.2f}) = {v['f']:+.3f}" in text
     assert f"= tanh({z['g']:+.2f}) = {v['g']:+.3f}" in text
     assert f"Keep {100 * v['f']:.1f}% of the old memory" in text
     return v

@@ -237,14 +237,17 @@ def test(args) -> int:
     ensure_chromium()
     env = venv_env()
     env.setdefault("MPLBACKEND", "Agg")
+    say("$ ruff check .   (the rules are in pyproject.toml)")
+    lint = subprocess.call([str(py), "-m", "ruff", "check", "."], cwd=ROOT, env=env)
     if args.pytest_args[:1] == ["--fast"]:
         # everyday work: no notebook runs, servers, browser or training (tests marked slow)
         cmd = [py, "-m", "pytest", "tests", "-m", "not slow", "-q", *args.pytest_args[1:]]
         say("$ " + " ".join(str(c) for c in cmd))
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env) or lint
     cmd = [py, "-m", "pytest", "notebooks", "tests", "--nbval-lax", "-q", *args.pytest_args]
     say("$ " + " ".join(str(c) for c in cmd))
     code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env)
+    code = code or lint
     if args.pytest_args:            # a chosen subset: run it once, as asked
         return code
     if platform.machine().lower() not in ("x86_64", "amd64"):

@@ -53,7 +53,8 @@ class GRUParams(_FusedParams):
     weight_x: (3H, D) = torch's weight_ih,  weight_h: (3H, H) = weight_hh,
     bias_x: (3H,) = bias_ih,                bias_h: (3H,) = bias_hh.
     num_params = 3 (H D + H H + 2H), PyTorch's count and Keras' (count_params(D, H, "torch" or "keras",
-    cell="gru")). Keras' default GRU (reset_after=True) computes the same equations; its arrays are kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H) with
+    cell="gru")). Keras' default GRU (reset_after=True) computes the same equations; its arrays are
+    kernel (D, 3H), recurrent_kernel (H, 3H), bias (2, 3H) with
     column blocks in order z, r, h (update, reset, candidate): transpose and reorder to convert.
     """
 

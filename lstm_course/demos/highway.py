@@ -37,10 +37,8 @@ from typing import NamedTuple
 import numpy as np
 
 from lstm_core import _checks
-from lstm_core.losses import mean_squared_error
-from lstm_core.optim import SGD, clip_grad_norm, global_norm
 from lstm_core.params import LSTMParams, RNNParams
-from lstm_core.rnn import RNNTrace, rnn_backward, rnn_forward
+from lstm_core.rnn import RNNTrace, rnn_forward
 from lstm_core.sequence import LSTMTrace, lstm_forward
 
 

@@ -37,7 +37,6 @@ from typing import NamedTuple
 import numpy as np
 
 from lstm_core import _checks
-from lstm_core.activations import sigmoid, tanh
 from lstm_core.output import softmax
 
 DATA = Path(__file__).resolve().parents[2] / "data"   # the project: lstm_course/demos/ is two below it
@@ -382,6 +381,7 @@ def indicators(text: str) -> dict:
     N = len(text)
     paren, quote, lit, code, pos = (np.zeros(N) for _ in range(5))
     depth, in_quote, in_lit, col, indented, skip = 0, False, False, 0, False, False
+    in_lit_next = False                                 # whether the pair of ` being read opens a literal
     for t, ch in enumerate(text):
         if ch == "\n":
             in_quote, col = False, 0

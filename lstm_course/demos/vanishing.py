@@ -54,9 +54,8 @@ import numpy as np
 from lstm_core import _checks
 from lstm_core.losses import mean_squared_error
 from lstm_core.optim import SGD, clip_grad_norm, global_norm
-from lstm_core.params import LSTMParams, RNNParams
-from lstm_core.rnn import RNNTrace, rnn_backward, rnn_forward
-from lstm_core.sequence import LSTMTrace, lstm_forward
+from lstm_core.params import RNNParams
+from lstm_core.rnn import rnn_backward, rnn_forward
 
 __all__ = ["FLOW_HIDDEN", "FLOW_T_MAX", "FLOW_SEED", "VANISH", "EXPLODE", "recurrent_matrix", "flow_inputs",
            "GradientFlow", "gradient_flow", "step_bounds", "verdict", "CLIFF_T", "CLIFF_KICK",

@@ -89,19 +89,6 @@ def check(exercise_id: str, answer) -> Feedback:
 
 
 # Topic modules register their exercises on import (keep this list in notebook order).
-from . import start
-from . import recurrence
-from . import squashing
-from . import forget_gate
-from . import input_gate
-from . import cell_state
-from . import output_gate
-from . import whole_cell
-from . import shapes  # noqa: E402,F401,I001
-from . import backpropagation
-from . import vanishing
-from . import highway
-from . import long_range
-from . import language_model
-from . import epidemic
-from . import variants  # noqa: E402,F401
+from . import (start, recurrence, squashing, forget_gate, input_gate, cell_state, output_gate,  # noqa: E402,F401
+               whole_cell, shapes, backpropagation, vanishing, highway, long_range, language_model, epidemic,
+               variants)

@@ -1,5 +1,7 @@
-"""The squashing functions (notebooks 00 and 02): ActivationExplorer shows sigmoid, tanh
-(and ReLU) with an operating point you move; SaturationExplorer: what a saturated squashing function does to a gradient passing through it.
+"""The squashing functions (notebooks 00 and 02).
+
+ActivationExplorer shows sigmoid, tanh (and ReLU) with an operating point you move.
+SaturationExplorer: what a saturated squashing function does to a gradient passing through it.
 
 A chain of n layers, each one a sigmoid (or a tanh) whose input sits at the same operating point
 x. Going backwards, every layer multiplies the gradient by its slope there, so what survives n

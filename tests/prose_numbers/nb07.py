@@ -1,5 +1,5 @@
 """Numbers in the prose of notebooks/07-the-whole-cell.ipynb and where each comes from."""
-from _prose import calc, code, define
+from _prose import calc, code
 
 WC = {"WC": "lstm_course.explorers.whole_cell"}      # the explorers' presets and the two-unit sequence cell
 

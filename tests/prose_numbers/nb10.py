@@ -42,7 +42,8 @@ NUMBERS = {
     "1.2": calc("W.FLOW_PRESETS['linear, radius 1.2'][0]", names=FW),
     "100": calc("F.FLOW_T_MAX", names=F),                                    # drag T to 100; also "50 or 100 steps"
     "0.96": calc("F.gradient_flow(*W.FLOW_PRESETS['small inputs, radius 1']).slope.mean()", names=FW),
-    "3": calc(f"int(np.argmax({RUN}.norm))", names=F),  # the edge is met at step 3 (radius 3 in presets 2, 4, 5; '3 of the 8' is tested)
+    # the edge is met at step 3 (radius 3 in presets 2, 4, 5; '3 of the 8' is tested)
+    "3": calc(f"int(np.argmax({RUN}.norm))", names=F),
     # preset 5, radius 3, T = 60, the input scale raised one slider step at a time (also 'radius 0.8', 'w_0 = 0.8')
     "0.8": tested(SWEEP),
     "0.45": tested(SWEEP),

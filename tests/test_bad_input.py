@@ -218,3 +218,39 @@ def test_exercise_ids():
     from lstm_core.exercises import check
     with raises(ValueError, "exercise_id must be one of"):
         check("99-nope", 1.0)
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+RAGGED = [[0.0, 1.0, 2.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: L.sigmoid(RAGGED), "x"),
+    (lambda: L.lstm_step(P, RAGGED), "x"),
+    (lambda: L.lstm_step(P, np.zeros(3), [[1.0], [1.0, 2.0]]), "h_prev"),
+    (lambda: L.lstm_forward(P, [RAGGED, RAGGED]), "xs"),
+    (lambda: L.LSTMParams(RAGGED, np.zeros((16, 4)), np.zeros(16)), "weight_x"),
+    (lambda: L.softmax_cross_entropy(np.zeros((2, 3)), [[0], [1, 2]]), "targets"),
+    (lambda: L.one_hot([[0], [1, 2]], 3), "symbols"),
+    (lambda: L.project(np.zeros((2, 3)), np.zeros(2), RAGGED), "h"),
+    (lambda: L.gradcheck(lambda v: 0.0, RAGGED, RAGGED), "x"),
+])
+def test_a_ragged_nested_list_is_named(call, name):
+    # numpy's own words were "setting an array element with a sequence", naming no argument
+    with pytest.raises(ValueError, match=rf"^{name} must be a regular array: every row of a nested list the same length"):
+        call()
+
+
+class Unreadable:
+    """An object whose conversion to an array fails (a learner's half-written class)."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("not ready")
+
+
+def test_an_object_that_cannot_become_an_array_is_named():
+    with pytest.raises(TypeError, match=r"x could not be read as an array \(RuntimeError: not ready\)"):
+        L.tanh(Unreadable())
+    with pytest.raises(TypeError, match="xs could not be read as an array"):
+        L.rnn_forward(R, Unreadable())

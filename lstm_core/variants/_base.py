@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _checks
 from ..cell import check_params
-from ..params import GateParams, _rng
+from ..params import GateParams, _fits, _rng
 from ..sequence import check_sequence, check_state
 
 
@@ -106,7 +106,7 @@ class _LSTMLike(_FusedParams):
     def init(cls, input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64):
         """Random arrays uniform in (-1/sqrt(H), 1/sqrt(H)) (PyTorch's range, peepholes too),
         except the forget gate's bias, ``forget_bias``. seed: an int or a numpy Generator."""
-        fb = _checks.array("forget_bias", forget_bias, ndim=0).item()
+        fb = _fits("forget_bias", forget_bias, _checks.float_dtype("dtype", dtype))
         p = cls._draw(input_size, hidden_size, seed, dtype)
         p.gate("f").b[:] = fb
         return p

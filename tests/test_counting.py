@@ -71,3 +71,10 @@ def test_reset_after_false_only_for_keras_gru(convention, cell):
         L.count_params(3, 4, convention, cell=cell, reset_after=False)
     # True (the default) is accepted everywhere: it changes nothing but Keras' GRU
     assert L.count_params(3, 4, convention, cell=cell, reset_after=True) == L.count_params(3, 4, convention, cell=cell)
+
+
+def test_an_absurd_number_of_layers_is_refused_at_once():
+    # the count loops over the layers: 10**30 of them never returned
+    with pytest.raises(ValueError, match="layers must be at most 1000"):
+        L.count_params(3, 4, layers=10 ** 30)
+    assert L.count_params(3, 4, layers=1000) > 0

@@ -12,12 +12,19 @@
 Needs nothing but Python >= 3.10 (3.11 is what the course is tested with) and the network to
 PyPI the first time. The environment is `.venv/` in the project folder; a stamp file there
 remembers which pyproject.toml and constraints.txt it was built from, so a second run with
-nothing changed skips pip entirely. Works the same on Linux, macOS and Windows.
+nothing changed skips pip entirely (after checking, in a tenth of a second, that pip and the key
+packages are still there: a .venv without pip or with packages gone is repaired, and it says so).
+Works the same on Linux, macOS and Windows.
+
+The servers (lab, app) listen on 127.0.0.1 only and need a token, which they get through the
+environment (JUPYTER_TOKEN), never on a command line: /proc/PID/cmdline is readable by every
+account on the machine, and the token gives whoever holds it the learner's Python.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import json
 import os
@@ -35,6 +42,9 @@ STAMP = VENV / ".course-stamp"
 FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"   # relative to the server's root, the project
 APP_DIR = ROOT / "build" / "app"          # the app pages, made from the notebooks on every start
 EXTRAS = "course,test"
+# what .venv must hold for every command to work: checked before the stamp is trusted
+KEY_MODULES = ("pip", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm", "jupyter", "jupyterlab",
+               "ipykernel", "voila", "pytest", "nbval", "hypothesis", "lstm_core")
 
 
 def say(msg: str) -> None:
@@ -46,12 +56,16 @@ def venv_python() -> Path:
 
 
 def venv_env() -> dict:
-    """The environment for commands run inside .venv (its scripts first on PATH)."""
+    """The environment for commands run inside .venv (its scripts first on PATH).
+
+    PYTHONHOME and PYTHONPATH are dropped: a learner's stray numpy on PYTHONPATH would shadow
+    the course's own and fail with an ImportError far from its cause."""
     env = dict(os.environ)
     bindir = str(venv_python().parent)
     env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = str(VENV)
     env.pop("PYTHONHOME", None)
+    env.pop("PYTHONPATH", None)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # The course's matrices are small (a few hundred rows at most): BLAS threads cost more in
     # start-up and contention than they save, 3-5x on the training notebooks (measured). One
@@ -74,25 +88,89 @@ def run(cmd, **kw) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=venv_env(), **kw)
 
 
+# Run by .venv's Python: which of KEY_MODULES it cannot find, and where lstm_core comes from
+# (find_spec only locates a module, it imports nothing: a tenth of a second in all).
+_PROBE = """
+import importlib.util, json, sys
+missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]
+spec = importlib.util.find_spec("lstm_core")
+print(json.dumps({"missing": missing, "lstm_core": spec.origin if spec else None}))
+"""
+
+
+def venv_problems(py: Path) -> list:
+    """What is wrong with .venv, in words (an empty list: nothing)."""
+    if not py.exists():
+        return [f"{py.relative_to(ROOT)} does not exist"]
+    try:
+        out = subprocess.run([str(py), "-c", _PROBE, *KEY_MODULES], capture_output=True, text=True,
+                             env=venv_env(), cwd=str(VENV), timeout=120)
+        found = json.loads(out.stdout)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return [f"its Python ({py.relative_to(ROOT)}) does not run"]
+    problems = [f"{m} is missing" for m in found["missing"]]
+    origin = found["lstm_core"]
+    if origin and not Path(origin).resolve().is_relative_to(ROOT):
+        problems.append(f"lstm_core comes from {Path(origin).parent}, not from this project")
+    return problems
+
+
+def make_venv() -> None:
+    """Create .venv afresh, with pip (replacing a broken one)."""
+    say(f"creating the virtual environment {VENV.relative_to(ROOT)}/")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+    except subprocess.CalledProcessError:
+        # Debian and Ubuntu ship Python without ensurepip, which venv needs to install pip
+        sys.exit(f"[course] Python's venv could not install pip into {VENV.relative_to(ROOT)}/. On Debian or "
+                 f"Ubuntu install it with: sudo apt install python3-venv (or python{sys.version_info[0]}."
+                 f"{sys.version_info[1]}-venv), then run this command again.")
+
+
 def setup() -> Path:
-    """Create .venv if missing and install the course into it if anything changed."""
+    """Create .venv if missing or broken, and install the course into it if anything changed or is
+    missing; say what was repaired."""
     if sys.version_info < (3, 10):
         sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}")
     py = venv_python()
-    if not py.exists():
-        say(f"creating the virtual environment {VENV.relative_to(ROOT)}/")
-        venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+    if not VENV.exists() and not os.access(ROOT, os.W_OK):
+        read_only(ROOT)
+    problems = venv_problems(py) if VENV.exists() else []
+    if not VENV.exists() or not py.exists() or "pip is missing" in problems or \
+            any("does not run" in p for p in problems):
+        if VENV.exists():
+            say(f"the environment in {VENV.relative_to(ROOT)}/ is broken ({'; '.join(problems)}): making it again")
+        make_venv()
+        problems = venv_problems(py)
     want = fingerprint()
-    if STAMP.exists() and STAMP.read_text().strip() == want:
+    if not problems and STAMP.exists() and STAMP.read_text().strip() == want:
         say("environment up to date (.venv)")
         return py
+    if problems and STAMP.exists():
+        say(f"the environment in {VENV.relative_to(ROOT)}/ is incomplete ({'; '.join(problems)}): repairing it")
     say("installing the course and its dependencies (first time: a minute or two)")
-    run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-         "-c", "constraints.txt", "-e", f".[{EXTRAS}]"])
+    try:
+        run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+             "-c", "constraints.txt", "-e", f".[{EXTRAS}]"])
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"[course] pip could not install the course (exit code {err.returncode}; its messages are "
+                 "above). Check the connection to PyPI (a proxy needs HTTPS_PROXY set), then run this command "
+                 f"again; if it still fails, delete {VENV.relative_to(ROOT)}/ and run it again.")
+    problems = venv_problems(py)
+    if problems:
+        sys.exit(f"[course] after installing, the environment in {VENV.relative_to(ROOT)}/ is still incomplete "
+                 f"({'; '.join(problems)}). Delete {VENV.relative_to(ROOT)}/ and run this command again.")
     quiet_jupyterlab()
     STAMP.write_text(want + "\n")
     say("environment ready")
     return py
+
+
+def read_only(path) -> None:
+    """Stop with what to do when the project folder cannot be written to."""
+    sys.exit(f"[course] cannot write to {path}: the project folder is read-only for you here. Copy the "
+             f"project to a folder you can write to (for example: cp -r {ROOT} ~/lstm-course) and run the "
+             "command there.")
 
 
 def quiet_jupyterlab() -> None:
@@ -114,10 +192,26 @@ def free_port(start: int = 8888) -> int:
     raise SystemExit("[course] no free port between 8888 and 8987")
 
 
-def lab_command(py: Path, port: int, token: str, browser: bool, extra=()) -> list:
+def server_env(token: str) -> dict:
+    """The environment of a server command: venv_env() plus the token as JUPYTER_TOKEN, which
+    JupyterLab's and Voila's IdentityProvider read. Never put the token in the command itself:
+    /proc/PID/cmdline (what ps shows) is readable by every account on the machine, and the token
+    gives whoever has it the learner's Python; /proc/PID/environ is readable by the learner only."""
+    env = venv_env()
+    env["JUPYTER_TOKEN"] = token
+    env.pop("JUPYTER_TOKEN_FILE", None)       # it would take precedence over nothing, but say one thing
+    return env
+
+
+def server_token() -> str:
+    """The learner's own JUPYTER_TOKEN when set, else a new random one."""
+    return os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
+
+
+def lab_command(py: Path, port: int, *, browser: bool, extra=()) -> list:
+    """JupyterLab on 127.0.0.1 only; run it with env=server_env(token): the token is not in here."""
     cmd = [py, "-m", "jupyter", "lab",
            "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
-           f"--IdentityProvider.token={token}",
            f"--ServerApp.root_dir={ROOT}",      # the project: notebooks link to docs/glossary.md
            f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
     if not browser:
@@ -130,13 +224,13 @@ def lab_command(py: Path, port: int, token: str, browser: bool, extra=()) -> lis
 def lab(args) -> int:
     py = setup()
     port = args.port or free_port()
-    token = args.token or secrets.token_hex(16)
+    token = server_token()
     url = f"http://127.0.0.1:{port}/lab/tree/{FIRST_NOTEBOOK}?token={token}"
     say("starting JupyterLab on 127.0.0.1 only; open this address (Ctrl+C stops it):")
-    print(f"\n    {url}\n", flush=True)
-    cmd = lab_command(py, port, token, browser=not args.no_browser)
+    print(f"\n    {url}\n", flush=True)          # to the learner's own terminal, not to a command line
+    cmd = lab_command(py, port, browser=not args.no_browser)
     try:
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=server_env(token))
     except KeyboardInterrupt:
         return 0
 
@@ -151,13 +245,15 @@ def build_app_pages(out_dir: Path = APP_DIR) -> list:
     return mod.build(out_dir)
 
 
-def app_command(py: Path, port: int, token: str, root: Path = APP_DIR, browser: bool = False, extra=()) -> list:
+def app_command(py: Path, port: int, root: Path = APP_DIR, *, browser: bool = False, extra=()) -> list:
     """Voila serving every page in ``root`` (a tree page lists them), on 127.0.0.1 only, with a
     token: without it a page answers with a redirect to a login form that asks for the token.
+    Run it with env=server_env(token): Voila.auto_token makes Voila's IdentityProvider take the
+    token from JUPYTER_TOKEN (without it, and without --token=..., Voila would ask for none).
     Each opened page gets its own kernel, which Voila keeps after the tab is closed; the culler
     stops kernels that have had no open page and no activity for 10 minutes."""
     cmd = [py, "-m", "voila", str(root),
-           "--Voila.ip=127.0.0.1", f"--port={port}", f"--token={token}",
+           "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.auto_token=True",
            "--theme=light", "--show_tracebacks=False",
            "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600"]
     if not browser:
@@ -170,13 +266,13 @@ def app(args) -> int:
     pages = build_app_pages()
     say(f"{len(pages)} app pages in {APP_DIR.relative_to(ROOT)}/ (one per notebook with explorers)")
     port = args.port or free_port(8866)
-    token = args.token or secrets.token_hex(16)
+    token = server_token()
     say("starting Voila on 127.0.0.1 only; open this address (Ctrl+C stops it):")
     print(f"\n    http://127.0.0.1:{port}/?token={token}\n", flush=True)
     say("each page starts its own Python kernel when opened (a few seconds) and stops it when closed")
-    cmd = app_command(py, port, token, browser=not args.no_browser)
+    cmd = app_command(py, port, browser=not args.no_browser)
     try:
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=server_env(token))
     except KeyboardInterrupt:
         return 0
 
@@ -264,11 +360,11 @@ def main(argv=None) -> int:
     sub.add_parser("setup", help="create or update .venv only")
     p_lab = sub.add_parser("lab", help="set up, then open the course in JupyterLab")
     p_lab.add_argument("--port", type=int, default=0, help="port (default: first free from 8888)")
-    p_lab.add_argument("--token", default="", help="access token (default: a random one)")
+    p_lab.add_argument("--token", default="", help=argparse.SUPPRESS)   # refused: see TOKEN_IN_ARGV
     p_lab.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
     p_app = sub.add_parser("app", help="set up, then serve the explorers as Voila apps (no code shown)")
     p_app.add_argument("--port", type=int, default=0, help="port (default: first free from 8866)")
-    p_app.add_argument("--token", default="", help="access token (default: a random one)")
+    p_app.add_argument("--token", default="", help=argparse.SUPPRESS)
     p_app.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
     p_slides = sub.add_parser("slides", help="set up, then write reveal.js slides to build/slides/")
     p_slides.add_argument("slides_args", nargs=argparse.REMAINDER,
@@ -287,10 +383,25 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if passthrough is not None:
         setattr(args, {"test": "pytest_args", "slides": "slides_args", "site": "site_args"}[args.command], passthrough)
-    if args.command == "setup":
-        setup()
-        return 0
-    return {"lab": lab, "app": app, "slides": slides, "site": site, "test": test}[args.command](args)
+    if getattr(args, "token", ""):
+        sys.exit(TOKEN_IN_ARGV)
+    if "PYTHONPATH" in os.environ:
+        say("leaving out PYTHONPATH inside .venv (packages there could shadow the course's own)")
+    try:
+        if args.command == "setup":
+            setup()
+            return 0
+        return {"lab": lab, "app": app, "slides": slides, "site": site, "test": test}[args.command](args)
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            read_only(err.filename or ROOT)
+        raise
+
+
+TOKEN_IN_ARGV = ("[course] --token would put the token on a command line, where every account on this "
+                 "machine can read it (ps, /proc). Give it in the environment instead:\n"
+                 "    JUPYTER_TOKEN=your-token python3 tools/course.py lab      (PowerShell: $env:JUPYTER_TOKEN=...)\n"
+                 "or leave it out for a new random token each time.")
 
 
 if __name__ == "__main__":

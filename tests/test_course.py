@@ -1,4 +1,4 @@
-"""tools/course.py: the servers keep their token off every command line, and setup survives a
+"""tools/course.py (and tools/_course.py, where its work is done): the servers keep their token off every command line, and setup survives a
 learner's machine (a stray PYTHONPATH, a broken .venv, an old Python, a read-only folder).
 
 The servers themselves are started for real in tests/browser/ (test_jupyterlab.py, test_app.py:
@@ -13,15 +13,17 @@ import os
 import subprocess
 import sys
 import venv
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+LAUNCHER = ROOT / "tools" / "course.py"
 
 sys.path.insert(0, str(ROOT / "tools"))
-import course  # noqa: E402
+import _course as course  # noqa: E402  (the real module: monkeypatching course.py's re-exported names would not reach it)
 
 sys.path.pop(0)
 
@@ -92,6 +94,11 @@ def test_every_server_command_is_checked():
         if isinstance(node, ast.FunctionDef) and node.name in SERVERS:
             body = ast.get_source_segment(source, node)
             assert f"{SERVERS[node.name]}(" in body and "env=server_env(token)" in body, node.name
+
+
+def test_contributing_states_the_rule():
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    assert "never goes on a command line" in text and "127.0.0.1" in text and "JUPYTER_TOKEN" in text
 
 
 # --- setup: PYTHONPATH, a broken .venv, an old Python, a read-only folder -----------------------------
@@ -211,3 +218,54 @@ def test_a_read_only_project_folder_says_what_to_do(project, monkeypatch):
     monkeypatch.setattr(course, "setup", denied)
     with pytest.raises(SystemExit, match=r"cannot write to .*build/app: the project folder is read-only"):
         course.main(["setup"])
+
+
+PY3_ONLY = (ast.JoinedStr, ast.AnnAssign, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await, ast.YieldFrom,
+            ast.NamedExpr, ast.MatMult, ast.Starred, ast.Match)
+
+
+def test_the_launcher_parses_on_python_2_7_and_3_6():
+    """An old interpreter must reach the version check. tools/course.py is parsed as Python 3.4
+    (ast's oldest feature_version: no f-strings), then walked for what Python 2.7 cannot read
+    (annotations, keyword-only arguments, 'raise ... from', print with keywords...), then parsed
+    with lib2to3's Python 2 grammar, in which print is a statement."""
+    source = LAUNCHER.read_text()
+    tree = ast.parse(source, feature_version=(3, 4))
+    for node in ast.walk(tree):
+        assert not isinstance(node, PY3_ONLY), f"line {node.lineno}: {type(node).__name__} is not Python 2.7"
+        if isinstance(node, ast.FunctionDef):
+            a = node.args
+            assert node.returns is None and not a.kwonlyargs and not a.posonlyargs, f"line {node.lineno}"
+            assert all(x.annotation is None for x in a.args), f"line {node.lineno}: an annotation"
+        assert not (isinstance(node, ast.Raise) and node.cause), f"line {node.lineno}: raise ... from"
+        assert not (isinstance(node, ast.ImportFrom) and node.module == "__future__"
+                    and any(n.name == "annotations" for n in node.names)), "3.7+: from __future__ import annotations"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            from lib2to3 import pygram, pytree
+            from lib2to3.pgen2 import driver
+        except ImportError:
+            pytest.skip("lib2to3 (a Python 2 parser) is gone from this Python")
+    driver.Driver(pygram.python_grammar, convert=pytree.convert).parse_string(source)
+    check = source.index("if sys.version_info < (3, 10):")
+    assert source.index("from _course import") > check, "the real code is imported after the check"
+
+
+def test_an_old_python_gets_the_version_message(tmp_path):
+    code = ("import sys; sys.version_info = (3, 6, 9, 'final', 0); sys.argv = ['course.py', 'setup']; "
+            f"exec(compile(open({str(LAUNCHER)!r}).read(), 'course.py', 'exec'), "
+            f"{{'__name__': '__main__', '__file__': {str(LAUNCHER)!r}}})")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 1
+    assert "Python 3.10 or newer is needed; this is Python 3.6" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_importing_course_gives_the_real_modules_names():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import course as launcher
+    finally:
+        sys.path.pop(0)
+    assert launcher.lab_command is course.lab_command and launcher.main is course.main

@@ -52,15 +52,26 @@ _register_variants()
 
 def one_hot(symbols, n) -> np.ndarray:
     """Integer symbols (...) -> float64 one-hot vectors (..., n)."""
+    return _one_hot("symbols", symbols, n)
+
+
+def _one_hot(name, symbols, n) -> np.ndarray:
+    """one_hot, its errors naming the caller's argument ``name``."""
     n = _checks.positive_int("n", n)
-    s = _checks.as_ndarray("symbols", symbols)
+    s = _checks.as_ndarray(name, symbols)
     if s.dtype.kind not in "iu":
-        raise TypeError(f"symbols must be integers; got {_checks.describe(symbols)}")
+        raise TypeError(f"{name} must be integers; got {_checks.describe(symbols)}")
     if s.size and (s.min() < 0 or s.max() >= n):
-        raise ValueError(f"symbols must lie in [0, {n - 1}]; got values from {s.min()} to {s.max()}")
+        raise ValueError(f"{name} must lie in [0, {n - 1}]; got values from {s.min()} to {s.max()}")
     out = np.zeros(s.shape + (n,))
     np.put_along_axis(out, s[..., None], 1.0, axis=-1)
     return out
+
+
+def _check_path(path):
+    if not (isinstance(path, str) or hasattr(path, "__fspath__")) or not str(path):
+        raise TypeError(f"path must be a file name (a str or a pathlib.Path); got {_checks.describe(path)}")
+    return path
 
 
 @dataclass
@@ -145,8 +156,8 @@ class SequenceModel:
         if a.dtype.kind in "iu":
             if a.ndim != 2:
                 raise ValueError(f"xs of integer symbols must have shape (B, T); got {a.shape}")
-            return one_hot(a, self.input_size).astype(self.dtype, copy=False)
-        return a
+            return _one_hot("xs", a, self.input_size).astype(self.dtype, copy=False)
+        return _checks.array("xs", xs, ndim=3, dtype=self.dtype)
 
     def forward(self, xs, at="all", **state) -> ModelOutput:
         """Run the cell over xs (B, T, D) or symbols (B, T), then the read-out.
@@ -195,7 +206,7 @@ class SequenceModel:
         else:
             if mask is not None:
                 raise ValueError("mask is only supported with loss='ce'")
-            L = mean_squared_error(out.y, targets)
+            L = mean_squared_error(out.y, _checks.array("targets", targets, shape=out.y.shape, dtype=self.dtype))
         return L.value, self.backward(out, L.grad)
 
     def predict(self, xs, at="last") -> np.ndarray:
@@ -206,6 +217,7 @@ class SequenceModel:
     def save(self, path, dtype=None):
         """Write kind and every parameter to an .npz file (optionally cast, e.g. to float32)."""
         dt = self.dtype if dtype is None else _checks.float_dtype("dtype", dtype)
+        _check_path(path)
         np.savez(path, kind=np.array(self.kind), **{k: v.astype(dt) for k, v in self._params.items()})
 
     @classmethod
@@ -215,7 +227,7 @@ class SequenceModel:
         ``path`` may leave out the ".npz" that ``save`` adds. A file that is not a whole
         SequenceModel file (empty, cut short, not an .npz, an array missing, arrays of another
         cell) is a ValueError that names the file and says what is wrong with it."""
-        p = Path(path)
+        p = Path(_check_path(path))
         if not p.exists() and p.suffix != ".npz" and p.with_name(p.name + ".npz").exists():
             p = p.with_name(p.name + ".npz")       # save("model") wrote model.npz, as np.savez does
         if not p.exists():

@@ -102,6 +102,8 @@ class _Optimizer:
         for k, p in params.items():
             if not isinstance(p, np.ndarray) or p.dtype not in _checks.FLOAT_DTYPES:
                 raise TypeError(f"params[{k!r}] must be a float32 or float64 numpy array; got {_checks.describe(p)}")
+            if not np.isfinite(p).all():
+                raise ValueError(f"params[{k!r}] holds NaN or inf: these weights have diverged already")
         self.params = params
         self.lr = _positive("lr", lr)
         self.steps = 0

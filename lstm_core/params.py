@@ -48,8 +48,11 @@ class GateParams(NamedTuple):
     b: np.ndarray    # (H,)   bias
 
 
-def _check_gate(name: str) -> str:
-    return _checks.choice("gate", name, GATES)
+def _check_gate(name, gates=GATES) -> str:
+    """``name``, which must be one of ``gates`` (the argument is called name: say so)."""
+    if not isinstance(name, str) or name not in gates:
+        raise ValueError(f"name must be one of the gates {', '.join(repr(g) for g in gates)}; got {name!r}")
+    return name
 
 
 @dataclass(eq=False)

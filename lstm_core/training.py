@@ -45,8 +45,9 @@ def _progress_bar(progress, steps, desc):
         return tqdm(total=steps, desc=desc, leave=True), True
     if progress is False or progress is None:
         return None, False
-    if not hasattr(progress, "update"):
-        raise TypeError(f"progress must be True, False or a progress bar with update(); got {_checks.describe(progress)}")
+    if not (callable(getattr(progress, "update", None)) and callable(getattr(progress, "set_postfix", None))):
+        raise TypeError(f"progress must be True, False or a progress bar with update() and set_postfix(); "
+                        f"got {_checks.describe(progress)}")
     return progress, False
 
 
@@ -65,8 +66,8 @@ def fit(model, batches, steps, optimizer=None, *, loss="ce", at="all", clip=1.0,
                         f"got {_checks.describe(model)}")
     steps = _checks.positive_int("steps", steps)
     if clip is not None:
-        if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not clip > 0:
-            raise ValueError(f"clip must be a positive number or None; got {clip!r}")
+        if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not 0 < clip < np.inf:
+            raise ValueError(f"clip must be a positive number, finite, or None; got {clip!r}")
     if optimizer is None:
         optimizer = Adam(model.params, lr=lr)
     elif not (hasattr(optimizer, "step") and hasattr(optimizer, "params")):

@@ -53,7 +53,7 @@ def test_init():
 
 
 def test_gate_and_order_names():
-    with raises(ValueError, "gate must be one of 'f', 'i', 'g', 'o'; got 'c'"):
+    with raises(ValueError, "name must be one of the gates 'f', 'i', 'g', 'o'; got 'c'"):
         P.gate("c")
     with raises(ValueError, "order must be one of 'xh', 'hx'; got 'xy'"):
         P.concatenated("f", order="xy")

@@ -215,7 +215,7 @@ def test_model_rejects_bad_input(tmp_path):
     m = SequenceModel("lstm", 2, 3, 2)
     with pytest.raises(ValueError, match="xs must"):
         m.forward(np.zeros((1, 4, 5)))
-    with pytest.raises(ValueError, match=r"symbols must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"xs must lie in \[0, 1\]"):
         m.forward(np.array([[0, 2]]))
     with pytest.raises(ValueError, match="takes initial states"):
         SequenceModel("rnn", 2, 3, 2).forward(np.zeros((1, 2, 2)), c0=np.zeros((1, 3)))

@@ -434,9 +434,9 @@ def test_bad_params():
         GRUParams.from_torch(np.zeros((16, 3)), np.zeros((12, 4)))
     with raises(ValueError, r"bias_hh must have shape \(12\)"):
         GRUParams.from_torch(np.zeros((12, 3)), np.zeros((12, 4)), np.zeros(12), np.zeros(3))
-    with raises(ValueError, "gate must be one of 'f', 'o', 'g'; got 'i'"):
+    with raises(ValueError, "name must be one of the gates 'f', 'o', 'g'; got 'i'"):
         CoupledParams.init(2, 3).gate("i")                # the coupled cell has no input-gate weights
-    with raises(ValueError, "gate must be one of 'r', 'z', 'n'; got 'f'"):
+    with raises(ValueError, "name must be one of the gates 'r', 'z', 'n'; got 'f'"):
         GRUParams.init(2, 3).gate("f")
     for cls in (PeepholeParams, CoupledParams, GRUParams):
         with raises(ValueError, "hidden_size must be a positive integer"):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _checks
 from ..cell import check_params
-from ..params import GateParams, _fits, _rng
+from ..params import GateParams, _check_gate, _fits, _rng
 from ..sequence import check_sequence, check_state
 
 
@@ -77,7 +77,7 @@ class _FusedParams:
                 f"dtype={self.dtype})")
 
     def _block(self, gate: str) -> slice:
-        k = self.GATE_ORDER.index(_checks.choice("gate", gate, self.GATE_ORDER))
+        k = self.GATE_ORDER.index(_check_gate(gate, self.GATE_ORDER))
         H = self.hidden_size
         return slice(k * H, (k + 1) * H)
 

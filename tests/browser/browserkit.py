@@ -72,6 +72,13 @@ def assert_listens_on_loopback_only(port: int) -> None:
     assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
 
 
+def server_env(token: str) -> dict:
+    """The environment course.py gives a server (the token in JUPYTER_TOKEN, PYTHONPATH dropped),
+    plus PYTHONPATH=ROOT: the server's kernels must import the lstm_core under test even where the
+    environment's editable install points at another checkout (a git worktree)."""
+    return dict(course.server_env(token), PYTHONPATH=str(ROOT))
+
+
 def command_lines(pid: int) -> dict:
     """{pid: the command line} of process ``pid`` and every process under it (its kernels), read
     from /proc/PID/cmdline: what any account on the machine can read (ps shows the same)."""

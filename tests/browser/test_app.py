@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browserkit import (OUT, ROOT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, course,
-                        http_status, running_server)
+                        http_status, running_server, server_env)
 
 import lstm_core as L
 
@@ -98,7 +98,7 @@ def app(tmp_path_factory):
     port, token = course.free_port(18866), secrets.token_hex(16)
     cmd = course.app_command(Path(sys.executable), port, root=pages)
     with running_server(cmd, f"http://127.0.0.1:{port}/?token={token}", "voila.log",
-                        env=course.server_env(token)) as proc:
+                        env=server_env(token)) as proc:
         yield f"http://127.0.0.1:{port}", token, port, proc.pid
 
 

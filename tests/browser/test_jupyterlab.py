@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browserkit import (OUT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, command_lines,
-                        course, http_status, running_server)
+                        course, http_status, running_server, server_env)
 
 import lstm_core as L
 
@@ -33,7 +33,7 @@ def lab():
     port, token = course.free_port(18888), secrets.token_hex(16)
     cmd = course.lab_command(Path(sys.executable), port, browser=False)
     with running_server(cmd, f"http://127.0.0.1:{port}/api/status?token={token}", "jupyterlab.log",
-                        env=course.server_env(token)) as proc:
+                        env=server_env(token)) as proc:
         yield f"http://127.0.0.1:{port}", token, port, proc.pid
 
 

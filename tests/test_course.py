@@ -269,3 +269,27 @@ def test_importing_course_gives_the_real_modules_names():
     finally:
         sys.path.pop(0)
     assert launcher.lab_command is course.lab_command and launcher.main is course.main
+
+
+@pytest.mark.slow      # starts a kernel (two seconds)
+def test_kernels_of_site_slides_and_nbval_keep_their_key_off_the_command_line():
+    """`site`, `slides` and `test` run notebooks in kernels that jupyter_client starts (nbclient,
+    nbconvert, nbval): the kernel's signing key goes in a private connection file, the command
+    line holds only its path, and the kernel listens on 127.0.0.1."""
+    import json
+
+    from jupyter_client.manager import KernelManager
+
+    if not Path("/proc/self/cmdline").exists():
+        pytest.skip("no /proc on this system to read command lines from")
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel()
+    try:
+        pid = km.provisioner.process.pid
+        line = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        info = json.loads(Path(km.connection_file).read_text())
+        assert info["key"] and info["key"] not in line
+        assert info["ip"] == "127.0.0.1"
+        assert Path(km.connection_file).stat().st_mode & 0o077 == 0, "the connection file is private"
+    finally:
+        km.shutdown_kernel(now=True)

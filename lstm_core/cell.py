@@ -207,14 +207,13 @@ def lstm_step_backward(params: LSTMParams, step: LSTMStep, dh, dc=None) -> LSTMS
     check_params(params)
     if not isinstance(step, LSTMStep):
         raise TypeError(f"step must be the LSTMStep that lstm_step returned; got {_checks.describe(step)}")
-    used = params if step.params is None else step.params
     D, H = step.x.shape[-1], step.h.shape[-1]
-    if (D, H, step.h.dtype) != (params.input_size, params.hidden_size, params.dtype) or \
-            (used.input_size, used.hidden_size) != (D, H):
+    if (D, H, step.h.dtype) != (params.input_size, params.hidden_size, params.dtype):
         raise ValueError(f"step must come from lstm_step with these params: the step has input size {D}, "
                          f"hidden size {H} and dtype {step.h.dtype}; params have {params.input_size}, "
                          f"{params.hidden_size} and {params.dtype}")
-    params = used
+    if step.params is not None:
+        params = step.params                      # the weights the step used: the gradient of what it computed
     shape = step.h.shape
     dt = params.dtype
     dh = _checks.array("dh", dh, shape=shape, dtype=dt)

@@ -109,18 +109,19 @@ class SequenceModel:
         H = _checks.positive_int("hidden_size", hidden_size)
         K = _checks.positive_int("output_size", output_size)
         dt = _checks.float_dtype("dtype", dtype)
-        rng = _checks.seed("seed", seed)      # checked before any draw; a Generator serves cell and read-out
+        rng = _checks.seed("seed", seed)      # checked before any draw
         cls = CELLS[kind][0]
         self.kind = kind
         if cell is None:
-            cell = cls.init(D, H, seed=rng if isinstance(seed, np.random.Generator) else seed, dtype=dt)
+            cell = cls.init(D, H, seed=seed, dtype=dt)
         elif not isinstance(cell, cls) or (cell.input_size, cell.hidden_size) != (D, H):
             raise ValueError(f"cell must be a {cls.__name__} with input size {D} and hidden size {H}; "
                              f"got {cell!r}")
         self.cell = cell
         dt = cell.dtype
         if W_hy is None:
-            if not isinstance(seed, np.random.Generator):     # an int seed: the read-out's own stream
+            # an int seed gives the read-out a stream of its own; a Generator goes on after the cell's draws
+            if not isinstance(seed, np.random.Generator):
                 rng = np.random.default_rng([*seed, 1] if isinstance(seed, (list, tuple)) else [seed, 1])
             bound = 1.0 / np.sqrt(H)
             W_hy = rng.uniform(-bound, bound, (K, H)).astype(dt)
@@ -233,20 +234,21 @@ class SequenceModel:
         if not p.exists():
             raise FileNotFoundError(f"no model file {p} (nor {p.name}.npz); save writes one with model.save(path)")
         dt = None if dtype is None else _checks.float_dtype("dtype", dtype)
+        def unreadable(err):
+            return ValueError(f"{p} is not a readable SequenceModel file (.npz written by save): "
+                              f"{type(err).__name__}: {err}")
         try:
             z = np.load(p, allow_pickle=False)
-            if not isinstance(z, np.lib.npyio.NpzFile):
-                raise ValueError(f"{p} is a single numpy array (.npy), not a SequenceModel file (.npz)")
-            with z:
+        except Exception as err:                   # empty, cut short, text, pickled data, ...
+            raise unreadable(err) from err
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise ValueError(f"{p} is a single numpy array (.npy), not a SequenceModel file (.npz)")
+        try:
+            with z:                                # a member cut short fails only when it is read
                 files = list(z.files)
                 arrays = {k: z[k] for k in files}
-        except ValueError as err:
-            if str(p) in str(err):
-                raise
-            raise ValueError(f"{p} is not a readable SequenceModel file (.npz written by save): {err}") from err
-        except Exception as err:                   # empty, cut short, not a zip, ...
-            raise ValueError(f"{p} is not a readable SequenceModel file (.npz written by save): "
-                             f"{type(err).__name__}: {err}") from err
+        except Exception as err:
+            raise unreadable(err) from err
         if "kind" not in arrays:
             raise ValueError(f"{p} is not a SequenceModel file (no 'kind' entry); it has {files}")
         kind = str(arrays.pop("kind"))

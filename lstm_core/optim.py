@@ -67,8 +67,7 @@ def _norm(grads) -> tuple:
     if m == 0:
         return 0.0, None, None
     scaled = float(np.sqrt(sum(float(np.vdot(g / m, g / m)) for g in grads.values())))
-    with np.errstate(over="ignore"):
-        return float(m * scaled), m, scaled     # the norm itself is inf only beyond the float range
+    return m * scaled, m, scaled                # inf only when the norm itself is beyond the float range
 
 
 def global_norm(grads) -> float:

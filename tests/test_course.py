@@ -1,5 +1,6 @@
-"""tools/course.py (and tools/_course.py, where its work is done): the servers keep their token off every command line, and setup survives a
-learner's machine (a stray PYTHONPATH, a broken .venv, an old Python, a read-only folder).
+"""tools/course.py (and tools/_course.py, where its work is done): the servers keep their token off
+every command line, and setup survives a learner's machine (a stray PYTHONPATH, a broken .venv, an
+old Python, a read-only folder).
 
 The servers themselves are started for real in tests/browser/ (test_jupyterlab.py, test_app.py:
 the token works, nothing listens beyond 127.0.0.1, no command line of the server or its kernels

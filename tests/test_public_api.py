@@ -283,6 +283,14 @@ def init_case(label, init, forget_bias=True, scale=False):
     return (label, init, args, kinds)
 
 
+def torch_case(label, from_torch, p):
+    """from_torch of PyTorch's four arrays, as p.to_torch() gives them."""
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    return (label, from_torch, dict(zip(names, p.to_torch())),
+            {"weight_ih": Arr(axes=(0,), ndims={2}), "weight_hh": Arr(ndims={2}), "bias_ih": Arr(ndims={1}, optional=True),
+             "bias_hh": Arr(ndims={1}, optional=True)})
+
+
 def seq_cases(name, forward, backward, p, with_c):
     trace = forward(p, XS, H0, C0) if with_c else forward(p, XS, H0)
     states = {"h0": H0, "c0": C0} if with_c else {"h0": H0}
@@ -349,15 +357,9 @@ CASES = [
     init_case("PeepholeParams.init", V.PeepholeParams.init),
     init_case("CoupledParams.init", V.CoupledParams.init),
     init_case("GRUParams.init", V.GRUParams.init, forget_bias=False),
-    ("LSTMParams.from_torch", L.LSTMParams.from_torch, dict(zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), P.to_torch())),
-     {"weight_ih": Arr(axes=(0,), ndims={2}), "weight_hh": Arr(ndims={2}), "bias_ih": Arr(ndims={1}, optional=True),
-      "bias_hh": Arr(ndims={1}, optional=True)}),
-    ("RNNParams.from_torch", L.RNNParams.from_torch, dict(zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), R.to_torch())),
-     {"weight_ih": Arr(axes=(0,), ndims={2}), "weight_hh": Arr(ndims={2}), "bias_ih": Arr(ndims={1}, optional=True),
-      "bias_hh": Arr(ndims={1}, optional=True)}),
-    ("GRUParams.from_torch", V.GRUParams.from_torch, dict(zip(("weight_ih", "weight_hh", "bias_ih", "bias_hh"), GP.to_torch())),
-     {"weight_ih": Arr(axes=(0,), ndims={2}), "weight_hh": Arr(ndims={2}), "bias_ih": Arr(ndims={1}, optional=True),
-      "bias_hh": Arr(ndims={1}, optional=True)}),
+    torch_case("LSTMParams.from_torch", L.LSTMParams.from_torch, P),
+    torch_case("RNNParams.from_torch", L.RNNParams.from_torch, R),
+    torch_case("GRUParams.from_torch", V.GRUParams.from_torch, GP),
     ("LSTMParams.from_keras", L.LSTMParams.from_keras, dict(zip(("kernel", "recurrent_kernel", "bias"), P.to_keras())),
      {"kernel": Arr(axes=(1,), ndims={2}), "recurrent_kernel": Arr(ndims={2}), "bias": Arr(ndims={1}, optional=True)}),
     ("LSTMParams.from_gates", L.LSTMParams.from_gates,
@@ -420,7 +422,8 @@ CASES = [
      {"y": Arr(axes=(), ndims={1, 2, 3, 4}), "axis": Int(lo=-2, hi=1)}),
     ("softmax_cross_entropy", L.softmax_cross_entropy,
      {"logits": np.zeros((2, 5, 3)), "targets": TARGETS, "mask": np.ones((2, 5))},
-     {"logits": Arr(axes=()), "targets": Ints(top=3), "mask": Arr(ndims={2}, optional=True, bools_ok=True, extra=[-np.ones((2, 5))])}),
+     {"logits": Arr(axes=()), "targets": Ints(top=3),
+      "mask": Arr(ndims={2}, optional=True, bools_ok=True, extra=[-np.ones((2, 5))])}),
     ("mean_squared_error", L.mean_squared_error, {"pred": H0, "target": C0}, {"pred": Arr(axes=()), "target": Arr()}),
     ("count_params", L.count_params, {"input_size": 3, "hidden_size": 4, "convention": "keras", "layers": 2,
                                       "cell": "gru", "reset_after": True},
@@ -446,7 +449,8 @@ CASES = [
     ("SequenceModel", L.SequenceModel,
      {"kind": "lstm", "input_size": 3, "hidden_size": 4, "output_size": 2, "seed": 0, "dtype": np.float64, "cell": P,
       "W_hy": MODEL.W_hy, "b_y": MODEL.b_y},
-     {"kind": Choice(("lstm", "rnn", "peephole", "coupled", "gru")), "input_size": Int(), "hidden_size": Int(), "output_size": Int(), "seed": Seed(), "dtype": DType(),
+     {"kind": Choice(("lstm", "rnn", "peephole", "coupled", "gru")), "input_size": Int(), "hidden_size": Int(),
+      "output_size": Int(), "seed": Seed(), "dtype": DType(),
       "cell": Obj(optional=True, others=[R, L.LSTMParams.init(3, 5)]), "W_hy": Arr(ndims={2}, optional=True),
       "b_y": Arr(ndims={1}, optional=True)}),
     ("SequenceModel.forward", method(MODEL, "forward"), {"xs": XS, "at": "all", "h0": H0},
@@ -536,28 +540,30 @@ def test_every_public_name_has_a_case():
 
 @pytest.mark.parametrize("label", [c[0] for c in CASES])
 def test_every_case_runs_with_its_valid_arguments(label):
-    _, fn, args, _ = next(c for c in CASES if c[0] == label)
+    _, fn, args, _ = _case(label)
     with np.errstate(all="raise"):
         fn(**copy.deepcopy(args))
 
 
 @pytest.mark.parametrize("label, arg", PAIRS, ids=[f"{lab}-{arg}" for lab, arg in PAIRS])
 def test_listed_bad_values_are_refused_naming_the_argument(label, arg):
-    _, fn, args, kinds = next(c for c in CASES if c[0] == label)
+    _, fn, args, kinds = _case(label)
     for value in kinds[arg].fixed(args.get(arg)):
         assert_refused(label, fn, args, arg, value)
 
 
-GENERATED_PAIRS = [(lab, arg) for lab, arg in PAIRS
-                   if next(c for c in CASES if c[0] == lab)[3][arg].generated(next(c for c in CASES if c[0] == lab)[2].get(arg))
-                   is not None]
+def _case(label):
+    return next(c for c in CASES if c[0] == label)
+
+
+GENERATED_PAIRS = [(lab, arg) for lab, arg in PAIRS if _case(lab)[3][arg].generated(_case(lab)[2].get(arg)) is not None]
 
 
 @pytest.mark.parametrize("label, arg", GENERATED_PAIRS, ids=[f"{lab}-{arg}" for lab, arg in GENERATED_PAIRS])
 @GENERATED
 @given(data=st.data())
 def test_generated_bad_values_are_refused_naming_the_argument(label, arg, data):
-    _, fn, args, kinds = next(c for c in CASES if c[0] == label)
+    _, fn, args, kinds = _case(label)
     value = data.draw(kinds[arg].generated(args.get(arg)), label=arg)
     assert_refused(label, fn, args, arg, value)
 

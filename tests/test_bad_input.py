@@ -254,3 +254,40 @@ def test_an_object_that_cannot_become_an_array_is_named():
         L.tanh(Unreadable())
     with pytest.raises(TypeError, match="xs could not be read as an array"):
         L.rnn_forward(R, Unreadable())
+
+
+# --- hardening (issue 12): parameters and seeds ----------------------------------------------------
+
+def test_a_forget_bias_too_large_for_float32_is_refused_not_stored_as_inf():
+    with pytest.raises(ValueError, match=r"forget_bias must fit in float32 .* got 1e\+39"):
+        L.LSTMParams.init(2, 3, dtype=np.float32, forget_bias=1e39)
+    with pytest.raises(ValueError, match="forget_bias must fit in float32"):
+        L.variants.PeepholeParams.init(2, 3, dtype=np.float32, forget_bias=-1e39)
+    with pytest.raises(ValueError, match="scale must fit in float32"):
+        L.RNNParams.init(2, 3, dtype=np.float32, scale=1e39)
+    assert L.LSTMParams.init(2, 3, dtype=np.float64, forget_bias=1e39).gate("f").b[0] == 1e39
+
+
+def test_a_finite_value_too_large_for_float32_is_named_with_its_index():
+    with pytest.raises(ValueError, match=r"xs holds 1e\+39 at index \(0, 1, 0\), too large for float32"):
+        L.lstm_forward(L.LSTMParams.init(1, 2, dtype=np.float32), [[[0.0], [1e39]]])
+
+
+@pytest.mark.parametrize("seed, err, match", [
+    (-1, ValueError, "seed must be >= 0; got -1"),
+    (True, TypeError, "seed must be an int >= 0, a list of them, or a numpy Generator; got bool"),
+    ("0", TypeError, "seed must be an int"),
+    (None, TypeError, "seed must be an int"),
+    (1.5, TypeError, "seed must be an int"),
+])
+def test_init_seeds_are_checked_in_words(seed, err, match):
+    with pytest.raises(err, match=match):
+        L.LSTMParams.init(2, 3, seed=seed)
+
+
+def test_init_accepts_a_generator_and_a_list_of_ints():
+    a = L.LSTMParams.init(2, 3, seed=np.random.default_rng(5))
+    b = L.LSTMParams.init(2, 3, seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.weight_h, b.weight_h)
+    np.testing.assert_array_equal(L.RNNParams.init(2, 3, seed=[1, 2]).weight_h,
+                                  L.RNNParams.init(2, 3, seed=[1, 2]).weight_h)

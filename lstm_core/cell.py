@@ -39,7 +39,9 @@ from .params import LSTMGradients, LSTMParams
 class LSTMStep:
     """What one step computed. Each of f, i, g, o, c, h has shape (H,) or (B, H), like the input.
 
-    x, h_prev, c_prev and tanh_c are kept for ``lstm_step_backward``.
+    x, h_prev, c_prev and tanh_c are kept for ``lstm_step_backward``, and ``params``, the weights
+    the step used: all copies, so that changing the caller's arrays afterwards (refilling an input
+    buffer, an optimiser step) cannot change the gradient of what this step computed.
     """
 
     f: np.ndarray
@@ -52,6 +54,7 @@ class LSTMStep:
     h_prev: np.ndarray
     c_prev: np.ndarray
     tanh_c: np.ndarray
+    params: LSTMParams = None
 
 
 @dataclass
@@ -172,6 +175,7 @@ def lstm_step(params: LSTMParams, x, h_prev=None, c_prev=None) -> LSTMStep:
     """
     check_params(params)
     (x2, h2, c2), vector = check_step_inputs(params, x, h_prev=h_prev, c_prev=c_prev)
+    x2, h2, c2 = x2.copy(), h2.copy(), c2.copy()    # kept for the backward: the caller may reuse theirs
     H = params.hidden_size
     z = x2 @ params.weight_x.T                    # (B, 4H)
     z += h2 @ params.weight_h.T
@@ -183,14 +187,18 @@ def lstm_step(params: LSTMParams, x, h_prev=None, c_prev=None) -> LSTMStep:
     c = f * c2 + i * g
     tanh_c = np.tanh(c)
     h = o * tanh_c
-    sq = (lambda v: v[0]) if vector else (lambda v: v)
-    return LSTMStep(f=sq(f), i=sq(i), g=sq(g), o=sq(o), c=sq(c), h=sq(h),
-                    x=sq(x2), h_prev=sq(h2), c_prev=sq(c2), tanh_c=sq(tanh_c))
+    out = dict(f=f, i=i, g=g, o=o, c=c, h=h, x=x2, h_prev=h2, c_prev=c2, tanh_c=tanh_c)
+    if vector:                                    # one example in, one example out: (H,) not (1, H)
+        out = {k: v[0] for k, v in out.items()}
+    return LSTMStep(**out, params=params.copy())
 
 
 def lstm_step_backward(params: LSTMParams, step: LSTMStep, dh, dc=None) -> LSTMStepGradients:
     """Backward through one step.
 
+    params: the LSTMParams the step was computed with (its sizes and dtype are checked against
+            the step's; the gradient is taken with the copy of the weights the step kept, so it
+            stays right even if params changed since)
     step: the LSTMStep that ``lstm_step(params, ...)`` returned
     dh:   (H,) or (B, H)  dL/dh for this step's h (from the loss and from later steps)
     dc:   (H,) or (B, H)  dL/dc from later steps, or None (zeros)
@@ -199,6 +207,13 @@ def lstm_step_backward(params: LSTMParams, step: LSTMStep, dh, dc=None) -> LSTMS
     check_params(params)
     if not isinstance(step, LSTMStep):
         raise TypeError(f"step must be the LSTMStep that lstm_step returned; got {_checks.describe(step)}")
+    D, H = step.x.shape[-1], step.h.shape[-1]
+    if (D, H, step.h.dtype) != (params.input_size, params.hidden_size, params.dtype):
+        raise ValueError(f"step must come from lstm_step with these params: the step has input size {D}, "
+                         f"hidden size {H} and dtype {step.h.dtype}; params have {params.input_size}, "
+                         f"{params.hidden_size} and {params.dtype}")
+    if step.params is not None:
+        params = step.params                      # the weights the step used: the gradient of what it computed
     shape = step.h.shape
     dt = params.dtype
     dh = _checks.array("dh", dh, shape=shape, dtype=dt)

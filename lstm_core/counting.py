@@ -30,6 +30,7 @@ from . import _checks
 
 CONVENTIONS = ("keras", "torch")
 GATES_PER_CELL = {"lstm": 4, "gru": 3, "rnn": 1}
+MAX_LAYERS = 1000      # far beyond any real stack (a few to a few dozen layers); the count loops over layers
 
 
 def biases_per_block(convention="keras", cell="lstm", reset_after=True) -> int:
@@ -52,7 +53,7 @@ def count_params(input_size, hidden_size, convention="keras", layers=1, cell="ls
     named by ``convention`` counts its default layer of that cell.
 
     input_size: D >= 1; hidden_size: H >= 1; convention: "keras" or "torch";
-    layers: >= 1; cell: "lstm", "gru" or "rnn".
+    layers: 1 to MAX_LAYERS (1000); cell: "lstm", "gru" or "rnn".
     reset_after: Keras' GRU option (default True, as in Keras): True keeps two bias vectors per
         block, False one. False is accepted only with cell="gru" and convention="keras"
         (a ValueError otherwise: no other layer has the option).
@@ -64,6 +65,9 @@ def count_params(input_size, hidden_size, convention="keras", layers=1, cell="ls
     D = _checks.positive_int("input_size", input_size)
     H = _checks.positive_int("hidden_size", hidden_size)
     n_layers = _checks.positive_int("layers", layers)
+    if n_layers > MAX_LAYERS:
+        raise ValueError(f"layers must be at most {MAX_LAYERS} (real recurrent stacks have a few to a few dozen); "
+                         f"got {n_layers}")
     nb = biases_per_block(convention, cell, reset_after)
     G = GATES_PER_CELL[cell]
     total = 0

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cell import LSTMStep, lstm_step, lstm_step_backward
+from . import _checks
+from .cell import LSTMStep, check_params, lstm_step, lstm_step_backward
 from .params import LSTMGradients, LSTMParams
 from .sequence import check_sequence, check_state
 
@@ -31,6 +32,7 @@ def lstm_forward_loop(params: LSTMParams, xs, h0=None, c0=None) -> list[LSTMStep
     """The LSTM over sequences xs (B, T, D) from h0, c0 (B, H), zeros when None.
 
     Returns the T steps; steps[t].h and steps[t].c are (B, H)."""
+    check_params(params)
     xs = check_sequence("xs", xs, params.input_size, params.dtype)
     B, T, _ = xs.shape
     h = check_state("h0", h0, B, params.hidden_size, params.dtype)
@@ -50,9 +52,15 @@ def lstm_backward_loop(params: LSTMParams, steps: list[LSTMStep], dh, dc_last=No
     dc_last: (B, H)    dL/dc_T, or None (zeros)
     Returns (grads: LSTMGradients, dxs (B, T, D), dh0 (B, H), dc0 (B, H)).
     """
+    check_params(params)
+    if not isinstance(steps, (list, tuple)) or not steps or not all(isinstance(s, LSTMStep) for s in steps):
+        raise TypeError(f"steps must be the non-empty list of LSTMSteps that lstm_forward_loop returned; "
+                        f"got {_checks.describe(steps)}")
     T = len(steps)
+    if steps[0].h.ndim != 2:
+        raise ValueError(f"steps must hold batched steps, h of shape (B, H); steps[0].h has shape {steps[0].h.shape}")
     B, H = steps[0].h.shape
-    dh = np.asarray(dh, dtype=params.dtype)
+    dh = _checks.array("dh", dh, shape=(B, T, H), dtype=params.dtype)
     dW_x, dW_h, db = np.zeros_like(params.weight_x), np.zeros_like(params.weight_h), np.zeros_like(params.bias)
     dxs = np.zeros((B, T, params.input_size), params.dtype)
     dh_next = np.zeros((B, H), params.dtype)          # dL/dh_t through step t + 1

@@ -41,7 +41,7 @@ def softmax_cross_entropy(logits, targets, mask=None) -> Loss:
     if z.ndim < 1:
         raise ValueError("logits must have at least one axis (the K class scores); got a scalar")
     K = z.shape[-1]
-    t = np.asarray(targets)
+    t = _checks.as_ndarray("targets", targets)
     if t.dtype.kind not in "iu":
         raise TypeError(f"targets must be integer class indices; got {_checks.describe(targets)}")
     if t.shape != z.shape[:-1]:
@@ -52,8 +52,8 @@ def softmax_cross_entropy(logits, targets, mask=None) -> Loss:
     if mask is None:
         w = np.ones(t.shape, z.dtype)
     else:
-        w = _checks.array("mask", np.asarray(mask, dtype=z.dtype) if np.asarray(mask).dtype == bool else mask,
-                          shape=t.shape, dtype=z.dtype)
+        m = _checks.as_ndarray("mask", mask)
+        w = _checks.array("mask", m.astype(z.dtype) if m.dtype == bool else m, shape=t.shape, dtype=z.dtype)
         if (w < 0).any():
             raise ValueError("mask must be non-negative (0 = ignore a position, 1 = count it)")
     n = w.sum()

@@ -14,7 +14,8 @@ gradients from ``backward`` use the same keys, so optimisers (``lstm_core.optim`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 
@@ -22,13 +23,13 @@ from . import _checks
 from .losses import mean_squared_error, softmax_cross_entropy
 from .output import project, project_backward
 from .params import LSTMParams, RNNParams
-from .rnn import rnn_backward, rnn_forward
-from .sequence import lstm_backward, lstm_forward
+from .rnn import RNNTrace, rnn_backward, rnn_forward
+from .sequence import LSTMTrace, lstm_backward, lstm_forward
 
-# kind -> (params class, forward, backward, names of the initial states forward takes)
+# kind -> (params class, forward, backward, names of the initial states forward takes, trace class)
 CELLS = {
-    "lstm": (LSTMParams, lstm_forward, lstm_backward, ("h0", "c0")),
-    "rnn": (RNNParams, rnn_forward, rnn_backward, ("h0",)),
+    "lstm": (LSTMParams, lstm_forward, lstm_backward, ("h0", "c0"), LSTMTrace),
+    "rnn": (RNNParams, rnn_forward, rnn_backward, ("h0",), RNNTrace),
 }
 
 
@@ -37,13 +38,13 @@ def _register_variants():
         from . import variants as V
     except ImportError:        # the variants module is optional while it is being written
         return
-    for kind, cls, fwd, bwd, states in (
-        ("peephole", "PeepholeParams", "peephole_forward", "peephole_backward", ("h0", "c0")),
-        ("coupled", "CoupledParams", "coupled_forward", "coupled_backward", ("h0", "c0")),
-        ("gru", "GRUParams", "gru_forward", "gru_backward", ("h0",)),
+    for kind, cls, fwd, bwd, states, trace in (
+        ("peephole", "PeepholeParams", "peephole_forward", "peephole_backward", ("h0", "c0"), "PeepholeTrace"),
+        ("coupled", "CoupledParams", "coupled_forward", "coupled_backward", ("h0", "c0"), "CoupledTrace"),
+        ("gru", "GRUParams", "gru_forward", "gru_backward", ("h0",), "GRUTrace"),
     ):
-        if all(hasattr(V, n) for n in (cls, fwd, bwd)):
-            CELLS[kind] = (getattr(V, cls), getattr(V, fwd), getattr(V, bwd), states)
+        if all(hasattr(V, n) for n in (cls, fwd, bwd, trace)):
+            CELLS[kind] = (getattr(V, cls), getattr(V, fwd), getattr(V, bwd), states, getattr(V, trace))
 
 
 _register_variants()
@@ -51,24 +52,40 @@ _register_variants()
 
 def one_hot(symbols, n) -> np.ndarray:
     """Integer symbols (...) -> float64 one-hot vectors (..., n)."""
+    return _one_hot("symbols", symbols, n)
+
+
+def _one_hot(name, symbols, n) -> np.ndarray:
+    """one_hot, its errors naming the caller's argument ``name``."""
     n = _checks.positive_int("n", n)
-    s = np.asarray(symbols)
+    s = _checks.as_ndarray(name, symbols)
     if s.dtype.kind not in "iu":
-        raise TypeError(f"symbols must be integers; got {_checks.describe(symbols)}")
+        raise TypeError(f"{name} must be integers; got {_checks.describe(symbols)}")
     if s.size and (s.min() < 0 or s.max() >= n):
-        raise ValueError(f"symbols must lie in [0, {n - 1}]; got values from {s.min()} to {s.max()}")
+        raise ValueError(f"{name} must lie in [0, {n - 1}]; got values from {s.min()} to {s.max()}")
     out = np.zeros(s.shape + (n,))
     np.put_along_axis(out, s[..., None], 1.0, axis=-1)
     return out
 
 
+def _check_path(path):
+    if not (isinstance(path, str) or hasattr(path, "__fspath__")) or not str(path):
+        raise TypeError(f"path must be a file name (a str or a pathlib.Path); got {_checks.describe(path)}")
+    return path
+
+
 @dataclass
 class ModelOutput:
-    """What ``SequenceModel.forward`` computed: y (B, T, K) and the cell's trace."""
+    """What ``SequenceModel.forward`` computed: y (B, T, K) and the cell's trace.
+
+    W_hy and b_y are copies of the read-out the forward pass used (the trace keeps the cell's),
+    so ``backward`` gives the gradient of this output even after the model's arrays changed."""
 
     y: np.ndarray
     trace: object
     at: str
+    W_hy: np.ndarray = None
+    b_y: np.ndarray = None
 
     @property
     def state(self) -> dict:
@@ -92,6 +109,7 @@ class SequenceModel:
         H = _checks.positive_int("hidden_size", hidden_size)
         K = _checks.positive_int("output_size", output_size)
         dt = _checks.float_dtype("dtype", dtype)
+        rng = _checks.seed("seed", seed)      # checked before any draw
         cls = CELLS[kind][0]
         self.kind = kind
         if cell is None:
@@ -102,9 +120,12 @@ class SequenceModel:
         self.cell = cell
         dt = cell.dtype
         if W_hy is None:
-            rng = np.random.default_rng([seed, 1])
+            # an int seed gives the read-out a stream of its own; a Generator goes on after the cell's draws
+            if not isinstance(seed, np.random.Generator):
+                rng = np.random.default_rng([*seed, 1] if isinstance(seed, (list, tuple)) else [seed, 1])
             bound = 1.0 / np.sqrt(H)
             W_hy = rng.uniform(-bound, bound, (K, H)).astype(dt)
+        if b_y is None:
             b_y = np.zeros(K, dt)
         self.W_hy = np.ascontiguousarray(_checks.array("W_hy", W_hy, shape=(K, H), dtype=dt))
         self.b_y = np.ascontiguousarray(_checks.array("b_y", b_y, shape=(K,), dtype=dt))
@@ -132,12 +153,12 @@ class SequenceModel:
     # --- forward and backward ---------------------------------------------------------------
     def inputs(self, xs) -> np.ndarray:
         """xs as floats (B, T, D): integer symbols (B, T) are one-hot encoded."""
-        a = np.asarray(xs)
+        a = _checks.as_ndarray("xs", xs)
         if a.dtype.kind in "iu":
             if a.ndim != 2:
                 raise ValueError(f"xs of integer symbols must have shape (B, T); got {a.shape}")
-            return one_hot(a, self.input_size).astype(self.dtype, copy=False)
-        return a
+            return _one_hot("xs", a, self.input_size).astype(self.dtype, copy=False)
+        return _checks.array("xs", xs, ndim=3, dtype=self.dtype)
 
     def forward(self, xs, at="all", **state) -> ModelOutput:
         """Run the cell over xs (B, T, D) or symbols (B, T), then the read-out.
@@ -151,15 +172,19 @@ class SequenceModel:
                 raise ValueError(f"a {self.kind} takes initial states {names}; got {k!r}")
         trace = CELLS[self.kind][1](self.cell, self.inputs(xs), **state)
         h = trace.h if at == "all" else trace.h_last
-        return ModelOutput(project(self.W_hy, self.b_y, h), trace, at)
+        return ModelOutput(project(self.W_hy, self.b_y, h), trace, at, self.W_hy.copy(), self.b_y.copy())
 
     def backward(self, out: ModelOutput, dy) -> dict:
         """Gradients of every parameter given dy = dL/dy (shaped like out.y)."""
         if not isinstance(out, ModelOutput):
             raise TypeError(f"out must be the ModelOutput that forward returned; got {_checks.describe(out)}")
         tr = out.trace
+        if not isinstance(tr, CELLS[self.kind][4]) or out.W_hy is None or out.W_hy.shape != self.W_hy.shape or \
+                (tr.params.input_size, tr.params.hidden_size) != (self.input_size, self.hidden_size):
+            raise ValueError(f"out must come from this model's forward (a {self.kind} with sizes {self.input_size} -> "
+                             f"{self.hidden_size} -> {self.output_size}); got {_checks.describe(out)[:80]}")
         h = tr.h if out.at == "all" else tr.h_last
-        pg = project_backward(self.W_hy, self.b_y, h, dy)
+        pg = project_backward(out.W_hy, out.b_y, h, dy)      # the read-out this output was made with
         if out.at == "all":
             dh = pg.h
         else:
@@ -182,7 +207,7 @@ class SequenceModel:
         else:
             if mask is not None:
                 raise ValueError("mask is only supported with loss='ce'")
-            L = mean_squared_error(out.y, targets)
+            L = mean_squared_error(out.y, _checks.array("targets", targets, shape=out.y.shape, dtype=self.dtype))
         return L.value, self.backward(out, L.grad)
 
     def predict(self, xs, at="last") -> np.ndarray:
@@ -193,22 +218,55 @@ class SequenceModel:
     def save(self, path, dtype=None):
         """Write kind and every parameter to an .npz file (optionally cast, e.g. to float32)."""
         dt = self.dtype if dtype is None else _checks.float_dtype("dtype", dtype)
+        _check_path(path)
         np.savez(path, kind=np.array(self.kind), **{k: v.astype(dt) for k, v in self._params.items()})
 
     @classmethod
     def load(cls, path, dtype=None) -> "SequenceModel":
-        """A model from a file written by ``save``; dtype casts the arrays (default: as stored)."""
-        with np.load(path, allow_pickle=False) as z:
-            if "kind" not in z.files:
-                raise ValueError(f"{path} is not a SequenceModel file (no 'kind' entry); it has {z.files}")
-            kind = str(z["kind"])
-            arrays = {k: z[k] for k in z.files if k != "kind"}
+        """A model from a file written by ``save``; dtype casts the arrays (default: as stored).
+
+        ``path`` may leave out the ".npz" that ``save`` adds. A file that is not a whole
+        SequenceModel file (empty, cut short, not an .npz, an array missing, arrays of another
+        cell) is a ValueError that names the file and says what is wrong with it."""
+        p = Path(_check_path(path))
+        if not p.exists() and p.suffix != ".npz" and p.with_name(p.name + ".npz").exists():
+            p = p.with_name(p.name + ".npz")       # save("model") wrote model.npz, as np.savez does
+        if not p.exists():
+            raise FileNotFoundError(f"no model file {p} (nor {p.name}.npz); save writes one with model.save(path)")
+        dt = None if dtype is None else _checks.float_dtype("dtype", dtype)
+        def unreadable(err):
+            return ValueError(f"{p} is not a readable SequenceModel file (.npz written by save): "
+                              f"{type(err).__name__}: {err}")
+        try:
+            z = np.load(p, allow_pickle=False)
+        except Exception as err:                   # empty, cut short, text, pickled data, ...
+            raise unreadable(err) from err
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise ValueError(f"{p} is a single numpy array (.npy), not a SequenceModel file (.npz)")
+        try:
+            with z:                                # a member cut short fails only when it is read
+                files = list(z.files)
+                arrays = {k: z[k] for k in files}
+        except Exception as err:
+            raise unreadable(err) from err
+        if "kind" not in arrays:
+            raise ValueError(f"{p} is not a SequenceModel file (no 'kind' entry); it has {files}")
+        kind = str(arrays.pop("kind"))
         if kind not in CELLS:
-            raise ValueError(f"{path} holds a {kind!r} model; known kinds are {tuple(CELLS)}")
-        if dtype is not None:
-            dt = _checks.float_dtype("dtype", dtype)
-            arrays = {k: v.astype(dt) for k, v in arrays.items()}
+            raise ValueError(f"{p} holds a {kind!r} model; known kinds are {tuple(CELLS)}")
         pcls = CELLS[kind][0]
-        cell = pcls(**{k[5:]: v for k, v in arrays.items() if k.startswith("cell.")})
-        W = arrays["W_hy"]
-        return cls(kind, cell.input_size, cell.hidden_size, W.shape[0], cell=cell, W_hy=W, b_y=arrays["b_y"])
+        want = {f"cell.{f.name}" for f in fields(pcls) if f.default is not None} | {"W_hy", "b_y"}
+        allowed = {f"cell.{f.name}" for f in fields(pcls)} | {"W_hy", "b_y"}
+        missing, extra = sorted(want - set(arrays)), sorted(set(arrays) - allowed)
+        if missing or extra:
+            raise ValueError(f"{p} does not hold a whole {kind!r} model: "
+                             + "; ".join(([f"missing {missing}"] if missing else [])
+                                         + ([f"arrays no {kind} has: {extra}"] if extra else [])))
+        try:
+            if dt is not None:
+                arrays = {k: _checks.array(k, v, dtype=dt) for k, v in arrays.items()}
+            cell = pcls(**{k[5:]: v for k, v in arrays.items() if k.startswith("cell.")})
+            W = _checks.array("W_hy", arrays["W_hy"], ndim=2)
+            return cls(kind, cell.input_size, cell.hidden_size, W.shape[0], cell=cell, W_hy=W, b_y=arrays["b_y"])
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"{p} holds arrays that do not make a {kind!r} model: {err}") from err

@@ -11,6 +11,11 @@ Parameters and gradients are both ``{name: ndarray}`` with the same keys and sha
     clipping by global norm:  n = sqrt(sum over every array of sum(g^2));
                               if n > max_norm: every g <- g * max_norm / n
                               (the direction is kept, only the length is cut)
+
+Gradients are float arrays (an int, bool or complex "gradient" is a TypeError, never applied).
+The norm is computed as m * sqrt(sum((g / m)^2)) with m the largest |g| when the plain sum of
+squares overflows (entries above about 1e154: an exploding RNN's gradients), so clipping still
+cuts the length and keeps the direction instead of zeroing everything.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ def _check_grads(grads, params=None):
     for k, g in grads.items():
         if not isinstance(g, np.ndarray):
             raise TypeError(f"grads[{k!r}] must be a numpy array; got {_checks.describe(g)}")
+        if g.dtype.kind != "f":
+            raise TypeError(f"grads[{k!r}] must be an array of real floats (float32 or float64); "
+                            f"got {_checks.describe(g)}")
         if params is not None:
             if k not in params:
                 raise ValueError(f"grads has a key {k!r} that is not a parameter; parameters are {sorted(params)}")
@@ -48,10 +56,25 @@ def _check_grads(grads, params=None):
         raise ValueError(f"grads must have one entry per parameter; missing {sorted(set(params) - set(grads))}")
 
 
+def _norm(grads) -> tuple:
+    """(global norm, the largest |entry| m, sqrt(sum((g / m)^2))): the last is the norm of the
+    gradients divided by m, which never overflows (it is at most sqrt(number of entries))."""
+    with np.errstate(over="ignore"):
+        total = sum(float(np.vdot(g, g)) for g in grads.values())
+    if np.isfinite(total) and total > 0:
+        return float(np.sqrt(total)), None, None
+    m = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads.values())
+    if m == 0:
+        return 0.0, None, None
+    scaled = float(np.sqrt(sum(float(np.vdot(g / m, g / m)) for g in grads.values())))
+    return m * scaled, m, scaled                # inf only when the norm itself is beyond the float range
+
+
 def global_norm(grads) -> float:
-    """sqrt of the sum of squares of every entry of every array in ``grads``."""
+    """sqrt of the sum of squares of every entry of every array in ``grads`` (no overflow for
+    finite entries, however large; inf only if the norm itself is beyond the float range)."""
     _check_grads(grads)
-    return float(np.sqrt(sum(float(np.vdot(g, g)) for g in grads.values())))
+    return _norm(grads)[0]
 
 
 def clip_grad_norm(grads, max_norm) -> float:
@@ -59,11 +82,15 @@ def clip_grad_norm(grads, max_norm) -> float:
 
     Returns the global norm *before* clipping (so a training loop can report it)."""
     m = _positive("max_norm", max_norm)
-    norm = global_norm(grads)
+    _check_grads(grads)
+    norm, big, scaled = _norm(grads)
     if norm > m:
-        scale = m / norm
         for g in grads.values():
-            g *= scale
+            if big is None:
+                g *= m / norm
+            else:                      # divide by the largest entry first: m / norm would underflow
+                g /= big
+                g *= m / scaled
     return norm
 
 
@@ -74,6 +101,8 @@ class _Optimizer:
         for k, p in params.items():
             if not isinstance(p, np.ndarray) or p.dtype not in _checks.FLOAT_DTYPES:
                 raise TypeError(f"params[{k!r}] must be a float32 or float64 numpy array; got {_checks.describe(p)}")
+            if not np.isfinite(p).all():
+                raise ValueError(f"params[{k!r}] holds NaN or inf: these weights have diverged already")
         self.params = params
         self.lr = _positive("lr", lr)
         self.steps = 0

@@ -56,7 +56,8 @@ def softmax(y, axis=-1):
     arr = _checks.array("y", y)
     if arr.ndim == 0:
         raise ValueError("y must have at least one dimension (the scores to normalise); got a scalar")
-    if not isinstance(axis, (int, np.integer)) or not -arr.ndim <= axis < arr.ndim:
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)) or \
+            not -arr.ndim <= axis < arr.ndim:
         raise ValueError(f"axis must be an int in [-{arr.ndim}, {arr.ndim - 1}] for y of shape {arr.shape}; got {axis!r}")
     e = np.exp(arr - arr.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)

@@ -48,8 +48,11 @@ class GateParams(NamedTuple):
     b: np.ndarray    # (H,)   bias
 
 
-def _check_gate(name: str) -> str:
-    return _checks.choice("gate", name, GATES)
+def _check_gate(name, gates=GATES) -> str:
+    """``name``, which must be one of ``gates`` (the argument is called name: say so)."""
+    if not isinstance(name, str) or name not in gates:
+        raise ValueError(f"name must be one of the gates {', '.join(repr(g) for g in gates)}; got {name!r}")
+    return name
 
 
 @dataclass(eq=False)
@@ -210,7 +213,7 @@ class LSTMParams(_RecurrentParams):
         d = _checks.positive_int("input_size", input_size)
         h = _checks.positive_int("hidden_size", hidden_size)
         dt = _checks.float_dtype("dtype", dtype)
-        fb = _checks.array("forget_bias", forget_bias, ndim=0).item()
+        fb = _fits("forget_bias", forget_bias, dt)
         rng = _rng(seed)
         k = 1.0 / np.sqrt(h)
         p = cls(
@@ -313,7 +316,9 @@ class RNNParams(_RecurrentParams):
         d = _checks.positive_int("input_size", input_size)
         h = _checks.positive_int("hidden_size", hidden_size)
         dt = _checks.float_dtype("dtype", dtype)
-        k = 1.0 / np.sqrt(h) if scale is None else float(_checks.array("scale", scale, ndim=0))
+        k = 1.0 / np.sqrt(h) if scale is None else _fits("scale", scale, dt)
+        if not k > 0:
+            raise ValueError(f"scale must be > 0 (weights are drawn from (-scale, scale)); got {k:g}")
         rng = _rng(seed)
         return cls(rng.uniform(-k, k, (h, d)).astype(dt), rng.uniform(-k, k, (h, h)).astype(dt),
                    rng.uniform(-k, k, h).astype(dt))
@@ -353,8 +358,13 @@ def _gate_dict(name, d) -> dict:
 
 
 def _rng(seed) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int or a numpy Generator; got {_checks.describe(seed)}")
-    return np.random.default_rng(int(seed))
+    """The generator ``init`` draws from: seed is an int >= 0 (or a list of them) or a Generator."""
+    return _checks.seed("seed", seed)
+
+
+def _fits(name, value, dtype) -> float:
+    """``value`` (a finite number) as a float that ``dtype`` can hold without becoming inf."""
+    v = _checks.array(name, value, ndim=0).item()
+    if not abs(v) <= float(np.finfo(dtype).max):
+        raise ValueError(f"{name} must fit in {np.dtype(dtype)} (at most {np.finfo(dtype).max:.3g} in size); got {v:g}")
+    return v

@@ -70,7 +70,10 @@ class RNN:
 
 @dataclass
 class RNNTrace:
-    """What ``rnn_forward`` computed: h (B, T, H) and the inputs the backward pass needs."""
+    """What ``rnn_forward`` computed: h (B, T, H) and the inputs the backward pass needs.
+
+    params, xs and h0 are the trace's own copies, so a caller who changes their arrays after the
+    forward pass (an optimiser step, a refilled batch buffer) cannot change ``rnn_backward``'s result."""
 
     params: RNNParams
     xs: np.ndarray      # (B, T, D)
@@ -96,13 +99,15 @@ class RNNSequenceGradients:
 def rnn_forward(params: RNNParams, xs, h0=None) -> RNNTrace:
     """Run an Elman RNN over sequences xs (B, T, D) from h0 (B, H) (zeros when None)."""
     check_params(params, RNNParams)
+    params = params.copy()                                          # the backward uses these weights
     dt = params.dtype
     D, H = params.input_size, params.hidden_size
     xs = check_sequence("xs", xs, D, dt)
     B, T, _ = xs.shape
-    h = check_state("h0", h0, B, H, dt)
-    h0 = h
-    x_tm = np.ascontiguousarray(xs.transpose(1, 0, 2))
+    h0 = check_state("h0", h0, B, H, dt).copy()
+    h = h0
+    x_tm = np.array(xs.transpose(1, 0, 2), order="C")               # (T, B, D), a copy the backward reads
+    xs = x_tm.transpose(1, 0, 2)
     hs = (x_tm.reshape(T * B, D) @ np.ascontiguousarray(params.weight_x.T)).reshape(T, B, H)
     hs += params.bias
     Wh_T = np.ascontiguousarray(params.weight_h.T)                  # (H, H) contiguous: faster BLAS
@@ -115,6 +120,7 @@ def rnn_forward(params: RNNParams, xs, h0=None) -> RNNTrace:
     return RNNTrace(params, xs, h0, hs)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def rnn_backward(trace: RNNTrace, dh) -> RNNSequenceGradients:
     """BPTT for ``rnn_forward``. dh: (B, T, H), dL/dh_t for each step as the loss sees it."""
     if not isinstance(trace, RNNTrace):
@@ -138,7 +144,9 @@ def rnn_backward(trace: RNNTrace, dh) -> RNNSequenceGradients:
     dz2 = dz.reshape(T * B, H)
     x2 = np.ascontiguousarray(trace.xs.transpose(1, 0, 2)).reshape(T * B, D)
     h_prev = np.concatenate([trace.h0[None], hs[:-1]]).reshape(T * B, H)
-    grads = RNNGradients(dz2.T @ x2, dz2.T @ h_prev, dz2.sum(axis=0))
+    dW_x, dW_h = dz2.T @ x2, dz2.T @ h_prev
+    _checks.finite_gradients("rnn_backward", T, weight_x=dW_x, weight_h=dW_h, h0=dh_next)
+    grads = RNNGradients(dW_x, dW_h, dz2.sum(axis=0))
     dxs = (dz2 @ p.weight_x).reshape(T, B, D).transpose(1, 0, 2)
     return RNNSequenceGradients(params=grads, xs=dxs, h0=dh_next)
 

@@ -66,6 +66,9 @@ class LSTMTrace:
     Keeps what ``lstm_backward`` needs: the inputs xs (B, T, D), h0 and c0 (B, H), params, and
     time-major, feature-major buffers (T, ., B) of gate activations, cell states and tanh(c),
     and every step's input [x_t; 1; h_{t-1}] feature-major (D + 1 + H, T + 1, B).
+    All of it is the trace's own: params is a copy of the weights, xs, h0 and c0 are views of
+    copies, so a caller who changes their arrays after the forward pass (an optimiser step, a
+    refilled batch buffer) cannot change what ``lstm_backward`` computes.
     """
 
     params: LSTMParams
@@ -144,6 +147,7 @@ def lstm_forward(params: LSTMParams, xs, h0=None, c0=None) -> LSTMTrace:
     Returns an LSTMTrace; trace.h and trace.c are (B, T, H).
     """
     check_params(params)
+    params = params.copy()                                          # the backward uses these weights
     dt = params.dtype
     D, H = params.input_size, params.hidden_size
     xs = check_sequence("xs", xs, D, dt)
@@ -188,9 +192,11 @@ def lstm_forward(params: LSTMParams, xs, h0=None, c0=None) -> LSTMTrace:
         c_t += tmp                                                  # c_t = f*c_{t-1} + i*g
         np.tanh(c_t, out=tc_t)
         np.multiply(o, tc_t, out=hs[:, t + 1])                      # h_t = o*tanh(c_t)
-    return LSTMTrace(params, xs, h0, c0, acts, cs, tcs, u)
+    # the trace's xs, h0 and c0 are views of the copies in u and cs, not the caller's arrays
+    return LSTMTrace(params, u[:D, :T].transpose(2, 1, 0), u[D + 1:, 0].T, cs[0].T, acts, cs, tcs, u)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
     """Backpropagation through time.
 
@@ -251,8 +257,9 @@ def lstm_backward(trace: LSTMTrace, dh, dc_last=None) -> LSTMSequenceGradients:
     # the weight gradients sum dz_t [x_t; 1; h_{t-1}]^T over t and the batch: one product
     dZ = dZ.reshape(4 * H, T * B)
     gw = dZ @ trace._step_inputs[:, :T].reshape(D + 1 + H, T * B).T          # (4H, D + 1 + H): [dW_x | db | dW_h]
+    _checks.finite_gradients("lstm_backward", T, weights=gw, h0=dh_next, c0=dc_next)
     grads = LSTMGradients(np.ascontiguousarray(gw[:, :D]), np.ascontiguousarray(gw[:, D + 1:]), gw[:, D].copy())
-    W_x = p.weight_x.copy()                                         # a copy: an optimiser may change W_x before .xs is read
+    W_x = p.weight_x                                                # the trace's own copy: nothing changes it
 
     def dxs():                                                      # dx_t = W_x^T dz_t, (B, T, D)
         return (dZ.T @ W_x).reshape(T, B, D).transpose(1, 0, 2)

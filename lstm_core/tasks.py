@@ -8,7 +8,8 @@ adding(n, length): two channels per step: a random number in [0, 1) and a 0/1 ma
     two marked numbers (the "adding problem" of Hochreiter & Schmidhuber). Predicting 1.0 always
     gives a mean squared error of about 1/6; xs: (n, length, 2); targets: (n, 1).
 
-Every generator takes a ``seed`` and returns the same data for the same arguments.
+Every generator takes a ``seed``, an int >= 0 or a list of them (not None, not a Generator:
+either would give different data on every call), and returns the same data for the same arguments.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def first_symbol(n, length, n_symbols=4, seed=0):
     k = _checks.positive_int("n_symbols", n_symbols)
     if k < 2:
         raise ValueError(f"n_symbols must be at least 2 (one symbol leaves nothing to remember); got {k}")
-    rng = np.random.default_rng(seed)
+    rng = _checks.seed("seed", seed, generator=False)   # an int (or a list of them): same seed, same data
     xs = rng.integers(0, k, size=(n, length))
     return xs, xs[:, 0].copy()
 
@@ -36,7 +37,7 @@ def adding(n, length, seed=0):
     length = _checks.positive_int("length", length)
     if length < 2:
         raise ValueError(f"length must be at least 2 (two steps are marked); got {length}")
-    rng = np.random.default_rng(seed)
+    rng = _checks.seed("seed", seed, generator=False)   # an int (or a list of them): same seed, same data
     values = rng.uniform(0.0, 1.0, size=(n, length))
     half = length // 2
     first = rng.integers(0, half, size=n)

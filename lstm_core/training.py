@@ -45,8 +45,9 @@ def _progress_bar(progress, steps, desc):
         return tqdm(total=steps, desc=desc, leave=True), True
     if progress is False or progress is None:
         return None, False
-    if not hasattr(progress, "update"):
-        raise TypeError(f"progress must be True, False or a progress bar with update(); got {_checks.describe(progress)}")
+    if not (callable(getattr(progress, "update", None)) and callable(getattr(progress, "set_postfix", None))):
+        raise TypeError(f"progress must be True, False or a progress bar with update() and set_postfix(); "
+                        f"got {_checks.describe(progress)}")
     return progress, False
 
 
@@ -60,25 +61,33 @@ def fit(model, batches, steps, optimizer=None, *, loss="ce", at="all", clip=1.0,
     clip:      max global gradient norm (None: no clipping)
     history:   a History to append to (to continue a training run)
     """
+    if not (hasattr(model, "loss_and_grads") and isinstance(getattr(model, "params", None), dict)):
+        raise TypeError(f"model must be a SequenceModel (something with loss_and_grads and a params dict); "
+                        f"got {_checks.describe(model)}")
     steps = _checks.positive_int("steps", steps)
     if clip is not None:
-        if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not clip > 0:
-            raise ValueError(f"clip must be a positive number or None; got {clip!r}")
+        if isinstance(clip, bool) or not isinstance(clip, numbers.Real) or not 0 < clip < np.inf:
+            raise ValueError(f"clip must be a positive number, finite, or None; got {clip!r}")
     if optimizer is None:
         optimizer = Adam(model.params, lr=lr)
+    elif not (hasattr(optimizer, "step") and hasattr(optimizer, "params")):
+        raise TypeError(f"optimizer must be an optimiser such as Adam(model.params) or SGD(model.params); "
+                        f"got {_checks.describe(optimizer)}")
     elif optimizer.params is not model.params:
         raise ValueError("optimizer must be built on this model's params (Adam(model.params, ...))")
-    if callable(batches):
-        get = batches
-    else:
-        it = iter(batches)
-        get = lambda _step: next(it)  # noqa: E731
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be a History (from an earlier fit) or None; got {_checks.describe(history)}")
+    get = _batch_source(batches, steps)
     hist = History() if history is None else history
     bar, own = _progress_bar(progress, steps, desc)
     try:
         for step in range(steps):
             xs, targets = get(step)
-            value, grads = model.loss_and_grads(xs, targets, loss=loss, at=at)
+            try:
+                value, grads = model.loss_and_grads(xs, targets, loss=loss, at=at)
+            except FloatingPointError as err:      # the gradient overflowed in backpropagation through time
+                raise FloatingPointError(f"training failed at step {step}: {err} Lower the learning rate "
+                                         "or clip the gradients (clip=...).") from err
             if not np.isfinite(value):
                 raise FloatingPointError(f"the loss became {value} at step {step}: lower the learning rate "
                                          "or clip the gradients")
@@ -96,10 +105,44 @@ def fit(model, batches, steps, optimizer=None, *, loss="ce", at="all", clip=1.0,
     return hist
 
 
+def _batch_source(batches, steps):
+    """A function step -> (xs, targets) from ``fit``'s batches (a function or an iterable)."""
+    if callable(batches):
+        source = batches
+    elif hasattr(batches, "__iter__"):
+        it = iter(batches)
+
+        def source(step):
+            try:
+                return next(it)
+            except StopIteration:
+                raise ValueError(f"batches ran out after {step} batch(es), but steps={steps}: give at least "
+                                 "as many batches as steps, or a function step -> (xs, targets)") from None
+    else:
+        raise TypeError(f"batches must be a function step -> (xs, targets) or an iterable of such pairs; "
+                        f"got {_checks.describe(batches)}")
+
+    def get(step):
+        batch = source(step)
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise TypeError(f"batches must give (xs, targets) pairs; for step {step} it gave {_checks.describe(batch)}")
+        return batch
+    return get
+
+
 def accuracy(model, xs, targets) -> float:
-    """Fraction of sequences whose last-step prediction (argmax of y) equals the target class."""
+    """Fraction of sequences whose last-step prediction (argmax of y) equals the target class.
+
+    targets: (B,) integer class indices in [0, K), one per sequence of xs."""
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must be a SequenceModel; got {_checks.describe(model)}")
     y = model.predict(xs, at="last")
-    t = np.asarray(targets)
+    t = _checks.as_ndarray("targets", targets)
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"targets must be integer class indices; got {_checks.describe(targets)}")
     if t.shape != y.shape[:1]:
         raise ValueError(f"targets must have shape ({y.shape[0]},), one class per sequence; got {t.shape}")
+    K = y.shape[-1]
+    if t.size and (t.min() < 0 or t.max() >= K):
+        raise ValueError(f"targets must be class indices in [0, {K - 1}]; got values from {t.min()} to {t.max()}")
     return float(np.mean(np.argmax(y, axis=-1) == t))

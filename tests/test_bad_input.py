@@ -53,7 +53,7 @@ def test_init():
 
 
 def test_gate_and_order_names():
-    with raises(ValueError, "gate must be one of 'f', 'i', 'g', 'o'; got 'c'"):
+    with raises(ValueError, "name must be one of the gates 'f', 'i', 'g', 'o'; got 'c'"):
         P.gate("c")
     with raises(ValueError, "order must be one of 'xh', 'hx'; got 'xy'"):
         P.concatenated("f", order="xy")
@@ -218,3 +218,76 @@ def test_exercise_ids():
     from lstm_course.exercises import check
     with raises(ValueError, "exercise_id must be one of"):
         check("99-nope", 1.0)
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+RAGGED = [[0.0, 1.0, 2.0], [3.0, 4.0]]
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: L.sigmoid(RAGGED), "x"),
+    (lambda: L.lstm_step(P, RAGGED), "x"),
+    (lambda: L.lstm_step(P, np.zeros(3), [[1.0], [1.0, 2.0]]), "h_prev"),
+    (lambda: L.lstm_forward(P, [RAGGED, RAGGED]), "xs"),
+    (lambda: L.LSTMParams(RAGGED, np.zeros((16, 4)), np.zeros(16)), "weight_x"),
+    (lambda: L.softmax_cross_entropy(np.zeros((2, 3)), [[0], [1, 2]]), "targets"),
+    (lambda: L.one_hot([[0], [1, 2]], 3), "symbols"),
+    (lambda: L.project(np.zeros((2, 3)), np.zeros(2), RAGGED), "h"),
+    (lambda: L.gradcheck(lambda v: 0.0, RAGGED, RAGGED), "x"),
+])
+def test_a_ragged_nested_list_is_named(call, name):
+    # numpy's own words were "setting an array element with a sequence", naming no argument
+    with pytest.raises(ValueError, match=rf"^{name} must be a regular array: every row of a nested list the same length"):
+        call()
+
+
+class Unreadable:
+    """An object whose conversion to an array fails (a learner's half-written class)."""
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("not ready")
+
+
+def test_an_object_that_cannot_become_an_array_is_named():
+    with pytest.raises(TypeError, match=r"x could not be read as an array \(RuntimeError: not ready\)"):
+        L.tanh(Unreadable())
+    with pytest.raises(TypeError, match="xs could not be read as an array"):
+        L.rnn_forward(R, Unreadable())
+
+
+# --- hardening (issue 12): parameters and seeds ----------------------------------------------------
+
+def test_a_forget_bias_too_large_for_float32_is_refused_not_stored_as_inf():
+    with pytest.raises(ValueError, match=r"forget_bias must fit in float32 .* got 1e\+39"):
+        L.LSTMParams.init(2, 3, dtype=np.float32, forget_bias=1e39)
+    with pytest.raises(ValueError, match="forget_bias must fit in float32"):
+        L.variants.PeepholeParams.init(2, 3, dtype=np.float32, forget_bias=-1e39)
+    with pytest.raises(ValueError, match="scale must fit in float32"):
+        L.RNNParams.init(2, 3, dtype=np.float32, scale=1e39)
+    assert L.LSTMParams.init(2, 3, dtype=np.float64, forget_bias=1e39).gate("f").b[0] == 1e39
+
+
+def test_a_finite_value_too_large_for_float32_is_named_with_its_index():
+    with pytest.raises(ValueError, match=r"xs holds 1e\+39 at index \(0, 1, 0\), too large for float32"):
+        L.lstm_forward(L.LSTMParams.init(1, 2, dtype=np.float32), [[[0.0], [1e39]]])
+
+
+@pytest.mark.parametrize("seed, err, match", [
+    (-1, ValueError, "seed must be >= 0; got -1"),
+    (True, TypeError, "seed must be an int >= 0, a list of them, or a numpy Generator; got bool"),
+    ("0", TypeError, "seed must be an int"),
+    (None, TypeError, "seed must be an int"),
+    (1.5, TypeError, "seed must be an int"),
+])
+def test_init_seeds_are_checked_in_words(seed, err, match):
+    with pytest.raises(err, match=match):
+        L.LSTMParams.init(2, 3, seed=seed)
+
+
+def test_init_accepts_a_generator_and_a_list_of_ints():
+    a = L.LSTMParams.init(2, 3, seed=np.random.default_rng(5))
+    b = L.LSTMParams.init(2, 3, seed=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.weight_h, b.weight_h)
+    np.testing.assert_array_equal(L.RNNParams.init(2, 3, seed=[1, 2]).weight_h,
+                                  L.RNNParams.init(2, 3, seed=[1, 2]).weight_h)

@@ -130,3 +130,32 @@ def test_float32_stays_float32(rng):
     assert s.h.dtype == np.float32
     s64 = L.lstm_step(p.astype(np.float64), rng.normal(size=3).astype(np.float32).astype(np.float64))
     assert s64.h.dtype == np.float64
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+def test_step_backward_rejects_a_step_from_other_params(rng):
+    p = L.LSTMParams.init(3, 4, seed=0)
+    other_input = L.lstm_step(L.LSTMParams.init(5, 4, seed=0), rng.normal(size=5))
+    with pytest.raises(ValueError, match="step must come from lstm_step with these params: the step has input size 5"):
+        L.lstm_step_backward(p, other_input, np.ones(4))
+    other_hidden = L.lstm_step(L.LSTMParams.init(3, 6, seed=0), rng.normal(size=3))
+    with pytest.raises(ValueError, match="hidden size 6"):
+        L.lstm_step_backward(p, other_hidden, np.ones(6))
+    float32 = L.lstm_step(p.astype(np.float32), rng.normal(size=3))
+    with pytest.raises(ValueError, match="dtype float32"):
+        L.lstm_step_backward(p, float32, np.ones(4))
+
+
+def test_step_backward_is_unchanged_by_changing_the_inputs_and_weights_after_the_step(rng):
+    p = L.LSTMParams.init(3, 4, seed=1)
+    x, h, c, dh, dc = (rng.normal(size=s) for s in ((2, 3), (2, 4), (2, 4), (2, 4), (2, 4)))
+    want = L.lstm_step_backward(p, L.lstm_step(p.copy(), x.copy(), h.copy(), c.copy()), dh, dc)
+    step = L.lstm_step(p, x, h, c)
+    for a in (x, h, c, *p.arrays().values()):
+        a += 1.0
+    got = L.lstm_step_backward(p, step, dh, dc)
+    for name in ("weight_x", "weight_h", "bias"):
+        np.testing.assert_array_equal(getattr(got.params, name), getattr(want.params, name), err_msg=name)
+    for name in ("x", "h_prev", "c_prev"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)

@@ -71,3 +71,17 @@ def test_reset_after_false_only_for_keras_gru(convention, cell):
         L.count_params(3, 4, convention, cell=cell, reset_after=False)
     # True (the default) is accepted everywhere: it changes nothing but Keras' GRU
     assert L.count_params(3, 4, convention, cell=cell, reset_after=True) == L.count_params(3, 4, convention, cell=cell)
+
+
+def test_an_absurd_number_of_layers_is_refused_at_once():
+    # the count loops over the layers: 10**30 of them never returned (so this runs in a child
+    # process with a time limit, to fail rather than hang if the bound goes)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import lstm_core as L\ntry:\n    L.count_params(3, 4, layers=10 ** 30)\nexcept ValueError as e:\n    print(e)"
+    root = Path(__file__).resolve().parents[1]            # the child imports this checkout's lstm_core
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=root)
+    assert "layers must be at most 1000" in out.stdout, out.stdout + out.stderr
+    assert L.count_params(3, 4, layers=1000) > 0

@@ -75,3 +75,33 @@ def test_projection_softmax_and_their_gradients(rng):
     p = L.softmax([1000.0, 1000.0, -1000.0])
     np.testing.assert_allclose(p, [0.5, 0.5, 0.0])
     np.testing.assert_allclose(L.softmax(np.log([[1.0, 3.0]])), [[0.25, 0.75]])
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+def test_backward_is_unchanged_by_refilling_the_inputs_after_forward(rng):
+    """A training loop that reuses one batch buffer, or an optimiser step between forward and
+    backward, must not change the gradient of the forward pass that was made."""
+    p = L.RNNParams.init(3, 4, seed=1)
+    xs, h0, dh = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 5, 4))
+    want = L.rnn_backward(L.rnn_forward(p.copy(), xs.copy(), h0.copy()), dh)
+    trace = L.rnn_forward(p, xs, h0)
+    xs[...], h0[...] = rng.normal(size=xs.shape), rng.normal(size=h0.shape)
+    for a in p.arrays().values():
+        a += 1.0
+    got = L.rnn_backward(trace, dh)
+    for name in ("weight_x", "weight_h", "bias"):
+        np.testing.assert_array_equal(getattr(got.params, name), getattr(want.params, name), err_msg=name)
+    np.testing.assert_array_equal(got.xs, want.xs)
+    np.testing.assert_array_equal(got.h0, want.h0)
+
+
+def test_an_overflowing_gradient_is_reported_as_such_without_warnings():
+    """W_hh = 2 I keeps h = 0, where tanh' = 1: the gradient doubles at every step back and
+    overflows after about 1,000 steps although every parameter and input is finite."""
+    p = L.RNNParams(np.zeros((4, 1)), 2.0 * np.eye(4), np.zeros(4))
+    T = 1100
+    trace = L.rnn_forward(p, np.zeros((1, T, 1)))
+    with np.errstate(over="raise", invalid="raise"):        # no raw numpy warning on the way
+        with pytest.raises(FloatingPointError, match=r"rnn_backward: the gradient overflowed .* 1100 step\(s\)"):
+            L.rnn_backward(trace, np.ones((1, T, 4)))

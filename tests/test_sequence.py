@@ -180,3 +180,32 @@ def test_adam_with_parameters_of_one_shape_sharing_scratch_space(rng):
             w[k] = w[k] - 0.05 * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v2[k] / (1 - 0.999 ** t)) + 1e-8)
         for k in params:
             np.testing.assert_allclose(params[k], w[k], rtol=1e-13, err_msg=k)
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+def test_backward_is_unchanged_by_changing_the_inputs_and_weights_after_forward(rng):
+    p = L.LSTMParams.init(3, 4, seed=2)
+    xs, h0, c0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    dh = rng.normal(size=(2, 5, 4))
+    want = L.lstm_backward(L.lstm_forward(p.copy(), xs.copy(), h0.copy(), c0.copy()), dh)
+    trace = L.lstm_forward(p, xs, h0, c0)
+    for a in (xs, h0, c0, *p.arrays().values()):
+        a += 1.0                                    # a refilled buffer; an optimiser step
+    got = L.lstm_backward(trace, dh)
+    for name in ("weight_x", "weight_h", "bias"):
+        np.testing.assert_array_equal(getattr(got.params, name), getattr(want.params, name), err_msg=name)
+    for name in ("xs", "h0", "c0"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+def test_an_overflowing_gradient_is_reported_as_such():
+    # zero input and bias keep c = h = 0 (tanh' = 1, i = o = 1/2); dz_g = dc / 2 reaches h_{t-1}
+    # through W_hg = 8 I, so the gradient grows about 2.5-fold at every step back
+    H, T = 2, 1500
+    p = L.LSTMParams(np.zeros((4 * H, 1)), np.zeros((4 * H, H)), np.zeros(4 * H))
+    p.gate("g").W_h[:] = 8.0 * np.eye(H)
+    trace = L.lstm_forward(p, np.zeros((1, T, 1)))
+    with np.errstate(over="raise", invalid="raise"):        # no raw numpy warning on the way
+        with pytest.raises(FloatingPointError, match="lstm_backward: the gradient overflowed"):
+            L.lstm_backward(trace, np.ones((1, T, H)))

@@ -215,7 +215,7 @@ def test_model_rejects_bad_input(tmp_path):
     m = SequenceModel("lstm", 2, 3, 2)
     with pytest.raises(ValueError, match="xs must"):
         m.forward(np.zeros((1, 4, 5)))
-    with pytest.raises(ValueError, match=r"symbols must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"xs must lie in \[0, 1\]"):
         m.forward(np.array([[0, 2]]))
     with pytest.raises(ValueError, match="takes initial states"):
         SequenceModel("rnn", 2, 3, 2).forward(np.zeros((1, 2, 2)), c0=np.zeros((1, 3)))
@@ -286,3 +286,164 @@ def test_fit_rejects_bad_arguments():
         fit(m, lambda s: tasks.adding(2, 4), 1, Adam({"w": np.zeros(1)}))
     with pytest.raises(ValueError, match="n_symbols must be at least 2"):
         tasks.first_symbol(2, 3, n_symbols=1)
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+def test_clipping_huge_finite_gradients_keeps_their_direction():
+    # the sum of squares overflows above about 1.3e154: clipping used to scale by 0 and return inf
+    g = {"a": np.array([3e160, 4e160])}
+    assert clip_grad_norm(g, 1.0) == pytest.approx(5e160)
+    np.testing.assert_allclose(g["a"], [0.6, 0.8], rtol=1e-12)
+    huge = {"w": np.full((3, 2), 1e308), "b": np.full(2, -1e308)}       # the norm itself > float max
+    assert clip_grad_norm(huge, 2.0) == np.inf
+    assert global_norm(huge) == pytest.approx(2.0, rel=1e-12)
+    np.testing.assert_allclose(huge["w"], np.sqrt(0.5), rtol=1e-12)
+    assert global_norm({"a": np.array([3e-170, 4e-170])}) == pytest.approx(5e-170)    # no underflow to 0
+
+
+def test_an_exploding_rnn_gradient_is_clipped_not_zeroed():
+    m = SequenceModel("rnn", 1, 4, 1, seed=0)
+    m.params["cell.weight_h"][...] = 1.5 * np.eye(4)                   # h stays 0: tanh' = 1
+    m.params["cell.weight_x"][...] = 0.0
+    m.params["cell.bias"][...] = 0.0
+    _, grads = m.loss_and_grads(np.zeros((1, 1000, 1)), np.ones((1, 1)), loss="mse", at="last")
+    assert global_norm(grads) > 1e170
+    clip_grad_norm(grads, 1.0)
+    assert global_norm(grads) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("grad, kind", [
+    (np.array([3, 4]), "int64"),
+    (np.array([1 + 2j, 2]), "complex128"),
+    (np.array([None, 2.0]), "object"),
+    (np.array([True, False]), "bool"),
+])
+def test_gradients_must_be_real_floats(grad, kind):
+    # ints crashed clip_grad_norm, complex crashed SGD, objects raised numpy's isfinite error,
+    # bools were applied silently and global_norm dropped imaginary parts
+    for call in (lambda: clip_grad_norm({"w": grad.copy()}, 1.0), lambda: global_norm({"w": grad}),
+                 lambda: SGD({"w": np.zeros(2)}).step({"w": grad}), lambda: Adam({"w": np.zeros(2)}).step({"w": grad})):
+        with pytest.raises(TypeError, match=rf"grads\['w'\] must be an array of real floats .*dtype {kind}"):
+            call()
+
+
+def test_model_seed_may_be_a_generator_and_is_checked():
+    a = SequenceModel("lstm", 2, 3, 2, seed=np.random.default_rng(0))
+    b = SequenceModel("lstm", 2, 3, 2, seed=np.random.default_rng(0))
+    np.testing.assert_array_equal(a.W_hy, b.W_hy)
+    np.testing.assert_array_equal(SequenceModel("gru", 2, 3, 2, seed=7).W_hy, SequenceModel("gru", 2, 3, 2, seed=7).W_hy)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        SequenceModel("lstm", 2, 3, 2, seed=-1)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        SequenceModel("rnn", 2, 3, 2, seed="0")
+
+
+@pytest.mark.parametrize("task", [lambda s: tasks.first_symbol(3, 4, seed=s), lambda s: tasks.adding(3, 4, seed=s)])
+def test_task_seeds_give_the_same_data_or_an_error(task):
+    for bad in (None, True, "1", 1.5, np.random.default_rng(0)):
+        with pytest.raises(TypeError, match="seed must be an int >= 0 or a list of them"):
+            task(bad)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        task(-3)
+    np.testing.assert_array_equal(task([1, 2])[0], task([1, 2])[0])
+
+
+def _saved(tmp_path, kind="lstm"):
+    m = SequenceModel(kind, 2, 3, 2, seed=1)
+    m.save(tmp_path / "m.npz")
+    with np.load(tmp_path / "m.npz") as z:
+        return m, {k: z[k] for k in z.files}
+
+
+def test_load_finds_the_npz_that_save_wrote(tmp_path):
+    m = SequenceModel("gru", 2, 3, 2, seed=1)
+    m.save(tmp_path / "model")                        # np.savez writes model.npz
+    again = SequenceModel.load(tmp_path / "model")
+    np.testing.assert_array_equal(again.W_hy, m.W_hy)
+    with pytest.raises(FileNotFoundError, match="no model file .*nothere"):
+        SequenceModel.load(tmp_path / "nothere")
+
+
+def test_load_names_the_file_and_what_is_wrong_with_it(tmp_path):
+    _, arrays = _saved(tmp_path)
+    bad = {}
+    (tmp_path / "empty.npz").write_bytes(b"")
+    bad["empty.npz"] = "not a readable SequenceModel file"
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "m.npz").read_bytes()[:200])
+    bad["cut.npz"] = "not a readable SequenceModel file"
+    (tmp_path / "text.npz").write_text("hello, these are not weights\n")
+    bad["text.npz"] = "not a readable SequenceModel file"
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    bad["one.npy"] = "single numpy array"
+    np.savez(tmp_path / "missing.npz", **{k: v for k, v in arrays.items() if k != "W_hy"})
+    bad["missing.npz"] = r"does not hold a whole 'lstm' model: missing \['W_hy'\]"
+    gru = dict(arrays, kind=np.array("gru"))
+    np.savez(tmp_path / "other.npz", **gru)          # LSTM arrays labelled as a GRU
+    bad["other.npz"] = r"does not hold a whole 'gru' model: missing \['cell.bias_h', 'cell.bias_x'\]"
+    np.savez(tmp_path / "shapes.npz", **dict(arrays, W_hy=np.zeros((2, 5))))
+    bad["shapes.npz"] = "holds arrays that do not make a 'lstm' model: W_hy must have shape"
+    np.savez(tmp_path / "nan.npz", **dict(arrays, b_y=np.array([np.nan, 0.0])))
+    bad["nan.npz"] = "holds arrays that do not make a 'lstm' model: b_y must be finite"
+    for name, match in bad.items():
+        with pytest.raises(ValueError, match=match) as err:
+            SequenceModel.load(tmp_path / name)
+        assert name in str(err.value), "the message names the file"
+
+
+def test_fit_names_what_is_wrong_with_its_arguments():
+    m = SequenceModel("rnn", 2, 4, 1, seed=0)
+    batch = tasks.adding(2, 4)
+    with pytest.raises(TypeError, match="optimizer must be an optimiser such as Adam"):
+        fit(m, lambda s: batch, 1, optimizer="adam", loss="mse", at="last")
+    with pytest.raises(TypeError, match="model must be a SequenceModel"):
+        fit("model", lambda s: batch, 1)
+    with pytest.raises(TypeError, match="history must be a History"):
+        fit(m, lambda s: batch, 1, loss="mse", at="last", history=[])
+    with pytest.raises(ValueError, match=r"batches ran out after 2 batch\(es\), but steps=3"):
+        fit(m, [batch, batch], 3, loss="mse", at="last")
+    with pytest.raises(TypeError, match=r"batches must give \(xs, targets\) pairs; for step 0 it gave"):
+        fit(m, lambda s: batch[0], 1, loss="mse", at="last")
+    with pytest.raises(TypeError, match="batches must be a function step"):
+        fit(m, 5, 1, loss="mse", at="last")
+
+
+def test_fit_says_the_gradient_overflowed_and_what_to_do():
+    m = SequenceModel("rnn", 1, 4, 1, seed=0)
+    m.params["cell.weight_h"][...] = 2.0 * np.eye(4)
+    m.params["cell.weight_x"][...] = 0.0
+    m.params["cell.bias"][...] = 0.0
+    batch = (np.zeros((1, 1100, 1)), np.ones((1, 1)))
+    with np.errstate(over="raise", invalid="raise"):         # no raw numpy warning on the way
+        with pytest.raises(FloatingPointError, match="training failed at step 0: rnn_backward: the gradient "
+                                                     "overflowed .* Lower the learning rate"):
+            fit(m, lambda s: batch, 1, loss="mse", at="last")
+
+
+@pytest.mark.parametrize("targets, err, match", [
+    ([np.nan, 1.0], TypeError, "targets must be integer class indices"),
+    (["a", "b"], TypeError, "targets must be integer class indices"),
+    ([True, False], TypeError, "targets must be integer class indices"),
+    ([7, 9], ValueError, r"targets must be class indices in \[0, 1\]; got values from 7 to 9"),
+    ([[0, 1], [1]], ValueError, "targets must be a regular array"),
+])
+def test_accuracy_rejects_targets_it_cannot_score(targets, err, match):
+    # NaN, text and out-of-range targets scored 0.0 and booleans 0.5, silently
+    m = SequenceModel("lstm", 2, 3, 2, seed=0)
+    with pytest.raises(err, match=match):
+        accuracy(m, np.zeros((2, 4, 2)), targets)
+
+
+def test_model_backward_is_unchanged_by_changing_the_model_after_forward(rng):
+    m = SequenceModel("lstm", 2, 3, 2, seed=0)
+    xs, dy = rng.normal(size=(2, 4, 2)), rng.normal(size=(2, 4, 2))
+    want = SequenceModel("lstm", 2, 3, 2, seed=0).backward(m.forward(xs.copy()), dy)
+    out = m.forward(xs)
+    xs += 1.0
+    for a in m.params.values():
+        a += 1.0                                      # an optimiser step between forward and backward
+    got = m.backward(out, dy)
+    for k, v in want.items():
+        np.testing.assert_array_equal(got[k], v, err_msg=k)
+    with pytest.raises(ValueError, match="out must come from this model's forward"):
+        SequenceModel("lstm", 2, 5, 2).backward(out, dy)

@@ -434,9 +434,9 @@ def test_bad_params():
         GRUParams.from_torch(np.zeros((16, 3)), np.zeros((12, 4)))
     with raises(ValueError, r"bias_hh must have shape \(12\)"):
         GRUParams.from_torch(np.zeros((12, 3)), np.zeros((12, 4)), np.zeros(12), np.zeros(3))
-    with raises(ValueError, "gate must be one of 'f', 'o', 'g'; got 'i'"):
+    with raises(ValueError, "name must be one of the gates 'f', 'o', 'g'; got 'i'"):
         CoupledParams.init(2, 3).gate("i")                # the coupled cell has no input-gate weights
-    with raises(ValueError, "gate must be one of 'r', 'z', 'n'; got 'f'"):
+    with raises(ValueError, "name must be one of the gates 'r', 'z', 'n'; got 'f'"):
         GRUParams.init(2, 3).gate("f")
     for cls in (PeepholeParams, CoupledParams, GRUParams):
         with raises(ValueError, "hidden_size must be a positive integer"):
@@ -460,3 +460,39 @@ def test_the_package_imports_nothing_but_numpy_and_lstm_core():
             m = re.match(r"^(?:from|import) (\.*)([a-zA-Z_]\w*)?", line)
             if m:
                 assert m.group(1) or m.group(2) in allowed, f"{path.name}: {line}"
+
+
+# --- hardening (issue 12) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["peephole", "coupled", "gru"])
+def test_backward_is_unchanged_by_changing_the_inputs_and_weights_after_forward(rng, kind):
+    """The forwards used to keep the caller's xs and h0 and read them again in the backward: a
+    refilled batch buffer gave weight gradients off by several units, with no error."""
+    cls, forward, backward = VARIANTS[kind]
+    p = random_params(cls, 3, 4, rng)
+    xs, h0, c0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4)), rng.normal(size=(2, 4))
+    states = (h0,) if kind == "gru" else (h0, c0)
+    dh = rng.normal(size=(2, 5, 4))
+    want = backward(forward(p.copy(), xs.copy(), *(s.copy() for s in states)), dh)
+    trace = forward(p, xs, *states)
+    for a in (xs, *states, *p.arrays().values()):
+        a += 1.0                                    # a refilled buffer; an optimiser step
+    got = backward(trace, dh)
+    for name, a in want.params.arrays().items():
+        np.testing.assert_array_equal(got.params.arrays()[name], a, err_msg=name)
+    for name in ("xs", "h0", "c0"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+@pytest.mark.parametrize("kind", ["peephole", "coupled", "gru"])
+def test_an_overflowing_gradient_is_reported_as_such(kind):
+    cls, forward, backward = VARIANTS[kind]
+    H, T = 2, 1500
+    p = cls(**{k: np.zeros_like(v) for k, v in cls.init(1, H).arrays().items()})
+    # zero input and biases keep every state at 0; a large recurrent weight into the candidate
+    # multiplies the gradient at every step back
+    p.weight_h[p._block("n" if kind == "gru" else "g")] = 8.0 * np.eye(H)
+    trace = forward(p, np.zeros((1, T, 1)))
+    with np.errstate(over="raise", invalid="raise"):        # no raw numpy warning on the way
+        with pytest.raises(FloatingPointError, match=f"{kind}_backward: the gradient overflowed"):
+            backward(trace, np.ones((1, T, H)))

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import _checks
 from ..cell import check_params
-from ..params import GateParams, _rng
+from ..params import GateParams, _check_gate, _fits, _rng
 from ..sequence import check_sequence, check_state
 
 
@@ -77,7 +77,7 @@ class _FusedParams:
                 f"dtype={self.dtype})")
 
     def _block(self, gate: str) -> slice:
-        k = self.GATE_ORDER.index(_checks.choice("gate", gate, self.GATE_ORDER))
+        k = self.GATE_ORDER.index(_check_gate(gate, self.GATE_ORDER))
         H = self.hidden_size
         return slice(k * H, (k + 1) * H)
 
@@ -106,7 +106,7 @@ class _LSTMLike(_FusedParams):
     def init(cls, input_size, hidden_size, seed=0, forget_bias=1.0, dtype=np.float64):
         """Random arrays uniform in (-1/sqrt(H), 1/sqrt(H)) (PyTorch's range, peepholes too),
         except the forget gate's bias, ``forget_bias``. seed: an int or a numpy Generator."""
-        fb = _checks.array("forget_bias", forget_bias, ndim=0).item()
+        fb = _fits("forget_bias", forget_bias, _checks.float_dtype("dtype", dtype))
         p = cls._draw(input_size, hidden_size, seed, dtype)
         p.gate("f").b[:] = fb
         return p
@@ -158,17 +158,19 @@ class VariantGradients:
 # --- shared plumbing ------------------------------------------------------------------------------
 
 def _start(params, cls, xs, h0, c0=None, with_c=True):
-    """Check the inputs; return xs (B, T, D), h0, c0 (B, H), and the input projections for every
-    step at once, W_x x_t (T, B, G*H), one matrix product."""
+    """Check the inputs; return copies of params, xs (B, T, D), h0, c0 (B, H) for the trace (the
+    backward reads them: a caller who changes their arrays afterwards must not change its
+    result), and the input projections for every step at once, W_x x_t (T, B, G*H), one product."""
     check_params(params, cls)
+    params = params.copy()
     dt, D, H = params.dtype, params.input_size, params.hidden_size
     xs = check_sequence("xs", xs, D, dt)
     B, T, _ = xs.shape
-    h0 = check_state("h0", h0, B, H, dt)
-    c0 = check_state("c0", c0, B, H, dt) if with_c else None
-    x_tm = np.ascontiguousarray(xs.transpose(1, 0, 2)).reshape(T * B, D)
-    zx = (x_tm @ np.ascontiguousarray(params.weight_x.T)).reshape(T, B, -1)
-    return xs, h0, c0, zx
+    h0 = check_state("h0", h0, B, H, dt).copy()
+    c0 = check_state("c0", c0, B, H, dt).copy() if with_c else None
+    x_tm = np.array(xs.transpose(1, 0, 2), order="C")              # (T, B, D), a copy
+    zx = (x_tm.reshape(T * B, D) @ np.ascontiguousarray(params.weight_x.T)).reshape(T, B, -1)
+    return params, x_tm.transpose(1, 0, 2), h0, c0, zx
 
 
 def _check_backward(trace, cls, fname, dh, dc_last=None, with_c=True):

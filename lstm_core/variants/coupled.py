@@ -29,6 +29,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .. import _checks
 from ..activations import sigmoid_
 from ._base import VariantGradients, _check_backward, _LSTMLike, _LSTMLikeTrace, _start, _weight_grads
 
@@ -63,7 +64,7 @@ def coupled_forward(params: CoupledParams, xs, h0=None, c0=None) -> CoupledTrace
     h0, c0: (B, H)     initial states (zeros when None)
     Returns a CoupledTrace; .h, .c, .f, .i (= 1 - f), .g, .o are (B, T, H).
     """
-    xs, h0, c0, acts = _start(params, CoupledParams, xs, h0, c0)
+    params, xs, h0, c0, acts = _start(params, CoupledParams, xs, h0, c0)
     acts += params.bias
     T, B, _ = acts.shape
     H = params.hidden_size
@@ -82,6 +83,7 @@ def coupled_forward(params: CoupledParams, xs, h0=None, c0=None) -> CoupledTrace
     return CoupledTrace(params, xs, h0, c0, acts, cs, tcs, hs)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def coupled_backward(trace: CoupledTrace, dh, dc_last=None) -> VariantGradients:
     """Backpropagation through time for ``coupled_forward``.
 
@@ -106,5 +108,6 @@ def coupled_backward(trace: CoupledTrace, dh, dc_last=None) -> VariantGradients:
         dh_next = d @ p.weight_h
     h_prev = np.concatenate([trace.h0[None], trace._h[:-1]])
     dW_x, dW_h, dxs = _weight_grads(p, dz, trace.xs, h_prev)
+    _checks.finite_gradients("coupled_backward", acts.shape[0], weight_x=dW_x, weight_h=dW_h, h0=dh_next, c0=dc_next)
     grads = CoupledParams(dW_x, dW_h, dz.sum(axis=(0, 1)))
     return VariantGradients(grads, dxs, dh_next, dc_next)

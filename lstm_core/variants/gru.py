@@ -124,7 +124,7 @@ def gru_forward(params: GRUParams, xs, h0=None) -> GRUTrace:
     h0:     (B, H)     initial hidden state (zeros when None)
     Returns a GRUTrace; .h, .r, .z, .n are (B, T, H).
     """
-    xs, h0, _, acts = _start(params, GRUParams, xs, h0, with_c=False)
+    params, xs, h0, _, acts = _start(params, GRUParams, xs, h0, with_c=False)
     acts += params.bias_x                                 # W_i* x_t + b_i* for every t
     T, B, _ = acts.shape
     H = params.hidden_size
@@ -144,6 +144,7 @@ def gru_forward(params: GRUParams, xs, h0=None) -> GRUTrace:
     return GRUTrace(params, xs, h0, acts, hns, hs)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def gru_backward(trace: GRUTrace, dh) -> VariantGradients:
     """Backpropagation through time for ``gru_forward``.
 
@@ -168,6 +169,7 @@ def gru_backward(trace: GRUTrace, dh) -> VariantGradients:
         dzh[t, :, 2 * H:] = da_n * r                      # n: the recurrent side is scaled by r
         dh_next = dh_t * z + dzh[t] @ p.weight_h          # directly (z*h) and through the gates
     dW_x, dW_h, dxs = _weight_grads(p, (dzx, dzh), trace.xs, h_prev_all)
+    _checks.finite_gradients("gru_backward", acts.shape[0], weight_x=dW_x, weight_h=dW_h, h0=dh_next)
     grads = GRUParams(dW_x, dW_h, dzx.sum(axis=(0, 1)), dzh.sum(axis=(0, 1)))
     return VariantGradients(grads, dxs, dh_next)
 

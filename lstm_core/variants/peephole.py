@@ -30,6 +30,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .. import _checks
 from ..activations import sigmoid_
 from ._base import VariantGradients, _check_backward, _LSTMLike, _LSTMLikeTrace, _start, _weight_grads
 
@@ -70,7 +71,7 @@ def peephole_forward(params: PeepholeParams, xs, h0=None, c0=None) -> PeepholeTr
     h0, c0: (B, H)     initial states (zeros when None)
     Returns a PeepholeTrace; .h, .c, .f, .i, .g, .o are (B, T, H).
     """
-    xs, h0, c0, acts = _start(params, PeepholeParams, xs, h0, c0)
+    params, xs, h0, c0, acts = _start(params, PeepholeParams, xs, h0, c0)
     acts += params.bias                                   # W_x x_t + b for every t
     T, B, _ = acts.shape
     H = params.hidden_size
@@ -93,6 +94,7 @@ def peephole_forward(params: PeepholeParams, xs, h0=None, c0=None) -> PeepholeTr
     return PeepholeTrace(params, xs, h0, c0, acts, cs, tcs, hs)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def peephole_backward(trace: PeepholeTrace, dh, dc_last=None) -> VariantGradients:
     """Backpropagation through time for ``peephole_forward``.
 
@@ -118,6 +120,8 @@ def peephole_backward(trace: PeepholeTrace, dh, dc_last=None) -> VariantGradient
         dh_next = d @ p.weight_h
     h_prev = np.concatenate([trace.h0[None], trace._h[:-1]])
     dW_x, dW_h, dxs = _weight_grads(p, dz, trace.xs, h_prev)
+    _checks.finite_gradients("peephole_backward", acts.shape[0], weight_x=dW_x, weight_h=dW_h, h0=dh_next,
+                             c0=dc_next)
     grads = PeepholeParams(dW_x, dW_h, dz.sum(axis=(0, 1)),
                            p_f=np.einsum("tbh,tbh->h", dz[:, :, :H], c_prev_all),
                            p_i=np.einsum("tbh,tbh->h", dz[:, :, H:2 * H], c_prev_all),

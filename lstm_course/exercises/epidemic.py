@@ -42,9 +42,11 @@ register("14-naive", Exercise(
     explain="The last day-to-day change is +300, continued in a straight line: 2100, 2400, 2700.",
     hints=[
         (lambda a, w: np.allclose(a, 1800.0, atol=0.5),
-         "That is the persistence forecast (tomorrow = today). The linear trend keeps the last change, +300 a day."),
+         "That is the persistence forecast (tomorrow = today). The linear trend keeps the last day-to-day "
+         "change going."),
         (lambda a, w: np.allclose(a, [2100.0, 2100.0, 2100.0], atol=0.5),
-         "You added the change once. A straight line adds it again every day: +300, +600, +900."),
+         "You added the change once. A straight line adds it again every day, so each day further ahead "
+         "adds it once more."),
         (lambda a, w: np.allclose(a, [2160.0, 2592.0, 3110.4], atol=1.0),
          "You continued the growth in proportion (x1.2 a day): that is an exponential trend, not a straight line."),
     ],

@@ -56,7 +56,7 @@ register("08-keras-forget-column", Exercise(
             "f is columns 16-31.",
     hints=[
         (_near(0), "Column 0 starts the input gate's block: Keras puts i first, then f."),
-        (_near(17), "Count from 0: the first block holds columns 0-15, so the next begins at 16."),
+        (_near(17), "Count from 0: in Python, as in Keras' kernel, the first column is column 0, not column 1."),
         (_near(32), "Columns 32-47 hold the candidate (Keras' c), the third block. The forget gate is second."),
         (_near(48), "Columns 48-63 hold the output gate, the last block. The forget gate is second."),
         (_near(4), "Blocks are H = 16 columns wide, not one column per gate."),

@@ -72,13 +72,47 @@ def assert_listens_on_loopback_only(port: int) -> None:
     assert addrs == {"0100007F"}, f"listening on {addrs}, not only on 127.0.0.1"
 
 
+def server_env(token: str) -> dict:
+    """The environment course.py gives a server (the token in JUPYTER_TOKEN, PYTHONPATH dropped),
+    plus PYTHONPATH=ROOT: the server's kernels must import the lstm_core under test even where the
+    environment's editable install points at another checkout (a git worktree)."""
+    return dict(course.server_env(token), PYTHONPATH=str(ROOT))
+
+
+def command_lines(pid: int) -> dict:
+    """{pid: the command line} of process ``pid`` and every process under it (its kernels), read
+    from /proc/PID/cmdline: what any account on the machine can read (ps shows the same)."""
+    found, todo = {}, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            found[p] = Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:                     # the process ended meanwhile
+            continue
+        todo += [int(c) for c in children]
+    return found
+
+
+def assert_token_not_on_any_command_line(pid: int, *secrets) -> None:
+    """No secret appears in the command line of ``pid`` or of any process it started."""
+    if not os.path.exists(f"/proc/{pid}/cmdline"):
+        pytest.skip("no /proc on this system to read command lines from")
+    lines = command_lines(pid)
+    assert lines, f"process {pid} is not running"
+    for p, line in lines.items():
+        for secret in secrets:
+            assert secret not in line, f"a secret is on the command line of process {p}: {line[:200]}"
+
+
 @contextlib.contextmanager
-def running_server(cmd, ready_url: str, log_name: str, timeout: float = 120):
-    """Start ``cmd`` (output to test-output/browser/``log_name``), wait until ``ready_url``
-    answers 200, yield the process, stop it."""
+def running_server(cmd, ready_url: str, log_name: str, timeout: float = 120, env=None):
+    """Start ``cmd`` (output to test-output/browser/``log_name``) in ``env`` (the server's
+    environment: course.server_env(token)), wait until ``ready_url`` answers 200, yield the
+    process, stop it."""
     OUT.mkdir(parents=True, exist_ok=True)
     log = open(OUT / log_name, "w")
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browserkit import OUT, ROOT, assert_listens_on_loopback_only, course, http_status, running_server
+from browserkit import (OUT, ROOT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, course,
+                        http_status, running_server, server_env)
 
 import lstm_core as L
 
@@ -79,11 +80,13 @@ def test_a_page_runs_what_its_explorers_need_and_hides_its_output(tmp_path):
     assert mod.app_notebook({"cells": [cell("code", "x = 1")]}, "43-none") is None
 
 
-def test_app_command_is_loopback_with_a_token():
-    cmd = [str(c) for c in course.app_command(Path("python"), 8866, "abc123", root=Path("pages"))]
+def test_app_command_is_loopback_with_a_token_from_the_environment():
+    cmd = [str(c) for c in course.app_command(Path("python"), 8866, root=Path("pages"))]
     assert cmd[:4] == ["python", "-m", "voila", "pages"]
-    assert "--Voila.ip=127.0.0.1" in cmd and "--token=abc123" in cmd and "--port=8866" in cmd
-    assert "--no-browser" in cmd
+    assert "--Voila.ip=127.0.0.1" in cmd and "--port=8866" in cmd and "--no-browser" in cmd
+    # Voila asks for a token only with auto_token (or --token=..., which ps would show)
+    assert "--Voila.auto_token=True" in cmd and not any("token=" in c.lower() and "auto" not in c for c in cmd)
+    assert course.server_env("abc123")["JUPYTER_TOKEN"] == "abc123"
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -93,13 +96,14 @@ def app(tmp_path_factory):
     pages = tmp_path_factory.mktemp("app")
     course.build_app_pages(pages)
     port, token = course.free_port(18866), secrets.token_hex(16)
-    cmd = course.app_command(Path(sys.executable), port, token, root=pages)
-    with running_server(cmd, f"http://127.0.0.1:{port}/?token={token}", "voila.log"):
-        yield f"http://127.0.0.1:{port}", token, port
+    cmd = course.app_command(Path(sys.executable), port, root=pages)
+    with running_server(cmd, f"http://127.0.0.1:{port}/?token={token}", "voila.log",
+                        env=server_env(token)) as proc:
+        yield f"http://127.0.0.1:{port}", token, port, proc.pid
 
 
 def test_app_server_refuses_visitors_without_the_token(app):
-    base, token, _ = app
+    base, token, _, _ = app
     # the tree page with the token; a redirect to the login form without it or with a wrong one
     assert http_status(f"{base}/?token={token}") == 200
     assert http_status(f"{base}/") == 302
@@ -110,6 +114,11 @@ def test_app_server_refuses_visitors_without_the_token(app):
 
 def test_app_server_listens_on_loopback_only(app):
     assert_listens_on_loopback_only(app[2])
+
+
+def test_app_token_is_on_no_command_line(app):
+    base, token, _, pid = app
+    assert_token_not_on_any_command_line(pid, token)
 
 
 def forget_gate(bias, x, h, b, scale):
@@ -124,7 +133,7 @@ def test_forget_gate_app_follows_the_keyboard(app, chromium):
     ex = ForgetGateExplorer()
     defaults = dict(x=np.array([s.value for s in ex.x]), h=np.array([s.value for s in ex.h]),
                     b=np.array([s.value for s in ex.b]), scale=ex.scale.value)
-    base, token, _ = app
+    base, token, _, _ = app
     page = chromium.new_page(viewport={"width": 1300, "height": 1000})
     page.goto(f"{base}/?token={token}")                       # the tree page: a list of pages
     page.get_by_text(f"{PAGE}.ipynb").first.wait_for(timeout=60_000)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from browserkit import OUT, assert_listens_on_loopback_only, course, http_status, running_server
+from browserkit import (OUT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, command_lines,
+                        course, http_status, running_server, server_env)
 
 import lstm_core as L
 
@@ -30,13 +31,14 @@ SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 
 @pytest.fixture(scope="module")
 def lab():
     port, token = course.free_port(18888), secrets.token_hex(16)
-    cmd = course.lab_command(Path(sys.executable), port, token, browser=False)
-    with running_server(cmd, f"http://127.0.0.1:{port}/api/status?token={token}", "jupyterlab.log"):
-        yield f"http://127.0.0.1:{port}", token, port
+    cmd = course.lab_command(Path(sys.executable), port, browser=False)
+    with running_server(cmd, f"http://127.0.0.1:{port}/api/status?token={token}", "jupyterlab.log",
+                        env=server_env(token)) as proc:
+        yield f"http://127.0.0.1:{port}", token, port, proc.pid
 
 
 def test_server_refuses_requests_without_the_token(lab):
-    base, token, _ = lab
+    base, token, _, _ = lab
     assert http_status(f"{base}/api/contents?token={token}") == 200
     assert http_status(f"{base}/api/contents") == 403
     assert http_status(f"{base}/api/contents?token=wrong") == 403
@@ -44,6 +46,35 @@ def test_server_refuses_requests_without_the_token(lab):
 
 def test_server_listens_on_loopback_only(lab):
     assert_listens_on_loopback_only(lab[2])
+
+
+def test_token_is_on_no_command_line_of_the_server_or_its_kernels(lab):
+    """/proc/PID/cmdline is readable by every account on the machine: the token must not be there,
+    in the server's or in a kernel's (started here through the REST API, as opening a notebook
+    does), nor the kernel's own signing key; and the kernel listens on loopback only."""
+    import json
+    import urllib.request
+
+    base, token, _, pid = lab
+    req = urllib.request.Request(f"{base}/api/kernels?token={token}", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        kernel = json.loads(r.read())
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(command_lines(pid)) < 2:
+            time.sleep(0.25)
+        lines = command_lines(pid)
+        kernel_pids = [p for p, line in lines.items() if p != pid and "ipykernel" in line]
+        assert kernel_pids, f"no kernel started under the server: {lines}"
+        connection_file = lines[kernel_pids[0]].split(" -f ")[1].split()[0]
+        info = json.loads(Path(connection_file).read_text())
+        assert info["ip"] == "127.0.0.1"
+        assert_token_not_on_any_command_line(pid, token, info["key"])
+        assert Path(connection_file).stat().st_mode & 0o077 == 0, "the kernel's key file is private"
+    finally:
+        urllib.request.urlopen(urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}",
+                                                      method="DELETE"), timeout=60).close()
 
 
 def forget_gate(bias, explorer_defaults):
@@ -60,7 +91,7 @@ def test_forget_bias_slider_moves_the_forget_gate(lab, chromium):
     ex = ForgetGateExplorer()
     defaults = (np.array([s.value for s in ex.x]), np.array([s.value for s in ex.h]),
                 np.array([s.value for s in ex.b]), ex.scale.value)
-    base, token, _ = lab
+    base, token, _, _ = lab
     page = chromium.new_page(viewport={"width": 1300, "height": 1000})
     page.goto(f"{base}/lab/tree/notebooks/03-the-forget-gate.ipynb?reset&token={token}")  # reset: no leftover workspace
     page.wait_for_selector(".jp-Notebook", timeout=90_000)

@@ -1,0 +1,414 @@
+"""Set up the course's environment and run it: the work behind `make lab` and `make test`.
+
+    python3 tools/course.py lab     # set up .venv if needed, open the course in JupyterLab
+    python3 tools/course.py app     # set up .venv if needed, serve the explorers as Voila apps
+    python3 tools/course.py slides  # set up .venv if needed, write build/slides/*.slides.html
+    python3 tools/course.py site    # set up .venv if needed, build the static site in build/site/
+    python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
+    python3 tools/course.py test --fast   # the same without notebooks, servers, browser, training
+    python3 tools/course.py setup   # only set up .venv
+
+Needs nothing but Python >= 3.10 (3.11 is what the course is tested with) and the network to
+PyPI the first time. The environment is `.venv/` in the project folder; a stamp file there
+remembers which pyproject.toml and constraints.txt it was built from, so a second run with
+nothing changed skips pip entirely (after checking, in a tenth of a second, that pip and the key
+packages are still there: a .venv without pip or with packages gone is repaired, and it says so).
+Works the same on Linux, macOS and Windows.
+
+The servers (lab, app) listen on 127.0.0.1 only and need a token, which they get through the
+environment (JUPYTER_TOKEN), never on a command line: /proc/PID/cmdline is readable by every
+account on the machine, and the token gives whoever holds it the learner's Python.
+
+(tools/course.py, the command, checks the Python version in syntax every Python can read, then
+runs main() from this module, tools/_course.py, which does all the rest.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import hashlib
+import json
+import os
+import platform
+import secrets
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+STAMP = VENV / ".course-stamp"
+FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"   # relative to the server's root, the project
+APP_DIR = ROOT / "build" / "app"          # the app pages, made from the notebooks on every start
+EXTRAS = "course,test"
+# what .venv must hold for every command to work: checked before the stamp is trusted
+KEY_MODULES = ("pip", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm", "jupyter", "jupyterlab",
+               "ipykernel", "voila", "pytest", "nbval", "hypothesis", "ruff", "lstm_core", "lstm_course")
+
+
+def say(msg: str) -> None:
+    print(f"[course] {msg}", flush=True)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def venv_env() -> dict:
+    """The environment for commands run inside .venv (its scripts first on PATH).
+
+    PYTHONHOME and PYTHONPATH are dropped: a learner's stray numpy on PYTHONPATH would shadow
+    the course's own and fail with an ImportError far from its cause."""
+    env = dict(os.environ)
+    bindir = str(venv_python().parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.pop("PYTHONHOME", None)
+    env.pop("PYTHONPATH", None)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # The course's matrices are small (a few hundred rows at most): BLAS threads cost more in
+    # start-up and contention than they save, 3-5x on the training notebooks (measured). One
+    # thread each also keeps kernels from fighting over the cores. Override by setting them.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    return env
+
+
+def fingerprint() -> str:
+    h = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        h.update((ROOT / name).read_bytes())
+    h.update(sys.version.split()[0].encode())
+    return h.hexdigest()
+
+
+def run(cmd, **kw) -> None:
+    say("$ " + " ".join(str(c) for c in cmd))
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=venv_env(), **kw)
+
+
+# Run by .venv's Python: which of KEY_MODULES it cannot find, and where lstm_core comes from
+# (find_spec only locates a module, it imports nothing: a tenth of a second in all).
+_PROBE = """
+import importlib.util, json, sys
+missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]
+spec = importlib.util.find_spec("lstm_core")
+print(json.dumps({"missing": missing, "lstm_core": spec.origin if spec else None}))
+"""
+
+
+def venv_problems(py: Path) -> list:
+    """What is wrong with .venv, in words (an empty list: nothing)."""
+    if not py.exists():
+        return [f"{py.relative_to(ROOT)} does not exist"]
+    try:
+        out = subprocess.run([str(py), "-c", _PROBE, *KEY_MODULES], capture_output=True, text=True,
+                             env=venv_env(), cwd=str(VENV), timeout=120)
+        found = json.loads(out.stdout)
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return [f"its Python ({py.relative_to(ROOT)}) does not run"]
+    problems = [f"{m} is missing" for m in found["missing"]]
+    origin = found["lstm_core"]
+    if origin and not Path(origin).resolve().is_relative_to(ROOT):
+        problems.append(f"lstm_core comes from {Path(origin).parent}, not from this project")
+    return problems
+
+
+def make_venv() -> None:
+    """Create .venv afresh, with pip (replacing a broken one)."""
+    say(f"creating the virtual environment {VENV.relative_to(ROOT)}/")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+    except subprocess.CalledProcessError:
+        # Debian and Ubuntu ship Python without ensurepip, which venv needs to install pip
+        sys.exit(f"[course] Python's venv could not install pip into {VENV.relative_to(ROOT)}/. On Debian or "
+                 f"Ubuntu install it with: sudo apt install python3-venv (or python{sys.version_info[0]}."
+                 f"{sys.version_info[1]}-venv), then run this command again.")
+
+
+def setup() -> Path:
+    """Create .venv if missing or broken, and install the course into it if anything changed or is
+    missing; say what was repaired."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}")
+    py = venv_python()
+    if not VENV.exists() and not os.access(ROOT, os.W_OK):
+        read_only(ROOT)
+    problems = venv_problems(py) if VENV.exists() else []
+    if not VENV.exists() or not py.exists() or "pip is missing" in problems or \
+            any("does not run" in p for p in problems):
+        if VENV.exists():
+            say(f"the environment in {VENV.relative_to(ROOT)}/ is broken ({'; '.join(problems)}): making it again")
+        make_venv()
+        problems = venv_problems(py)
+    want = fingerprint()
+    if not problems and STAMP.exists() and STAMP.read_text().strip() == want:
+        say("environment up to date (.venv)")
+        return py
+    if problems and STAMP.exists():
+        say(f"the environment in {VENV.relative_to(ROOT)}/ is incomplete ({'; '.join(problems)}): repairing it")
+    say("installing the course and its dependencies (first time: a minute or two)")
+    try:
+        run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
+             "-c", "constraints.txt", "-e", f".[{EXTRAS}]"])
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"[course] pip could not install the course (exit code {err.returncode}; its messages are "
+                 "above). Check the connection to PyPI (a proxy needs HTTPS_PROXY set), then run this command "
+                 f"again; if it still fails, delete {VENV.relative_to(ROOT)}/ and run it again.")
+    problems = venv_problems(py)
+    if problems:
+        sys.exit(f"[course] after installing, the environment in {VENV.relative_to(ROOT)}/ is still incomplete "
+                 f"({'; '.join(problems)}). Delete {VENV.relative_to(ROOT)}/ and run this command again.")
+    quiet_jupyterlab()
+    STAMP.write_text(want + "\n")
+    say("environment ready")
+    return py
+
+
+def read_only(path) -> None:
+    """Stop with what to do when the project folder cannot be written to."""
+    sys.exit(f"[course] cannot write to {path}: the project folder is read-only for you here. Copy the "
+             f"project to a folder you can write to (for example: cp -r {ROOT} ~/lstm-course) and run the "
+             "command there.")
+
+
+def quiet_jupyterlab() -> None:
+    """Turn off the first-start 'get notified about news?' toast and update checks."""
+    settings = VENV / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True, exist_ok=True)
+    overrides = {"@jupyterlab/apputils-extension:notification": {"checkForUpdates": False, "fetchNews": "false"}}
+    (settings / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n")
+
+
+def free_port(start: int = 8888) -> int:
+    for port in range(start, start + 100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("[course] no free port between 8888 and 8987")
+
+
+def server_env(token: str) -> dict:
+    """The environment of a server command: venv_env() plus the token as JUPYTER_TOKEN, which
+    JupyterLab's and Voila's IdentityProvider read. Never put the token in the command itself:
+    /proc/PID/cmdline (what ps shows) is readable by every account on the machine, and the token
+    gives whoever has it the learner's Python; /proc/PID/environ is readable by the learner only."""
+    env = venv_env()
+    env["JUPYTER_TOKEN"] = token
+    env.pop("JUPYTER_TOKEN_FILE", None)       # it would take precedence over nothing, but say one thing
+    return env
+
+
+def server_token() -> str:
+    """The learner's own JUPYTER_TOKEN when set, else a new random one."""
+    return os.environ.get("JUPYTER_TOKEN") or secrets.token_hex(16)
+
+
+def lab_command(py: Path, port: int, *, browser: bool, extra=()) -> list:
+    """JupyterLab on 127.0.0.1 only; run it with env=server_env(token): the token is not in here."""
+    cmd = [py, "-m", "jupyter", "lab",
+           "--ip=127.0.0.1", f"--port={port}", "--port-retries=0",
+           f"--ServerApp.root_dir={ROOT}",      # the project: notebooks link to docs/glossary.md
+           f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}"]
+    if not browser:
+        cmd.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI run as root; JupyterLab refuses otherwise
+    return cmd + list(extra)
+
+
+def lab(args) -> int:
+    py = setup()
+    port = args.port or free_port()
+    token = server_token()
+    url = f"http://127.0.0.1:{port}/lab/tree/{FIRST_NOTEBOOK}?token={token}"
+    say("starting JupyterLab on 127.0.0.1 only; open this address (Ctrl+C stops it):")
+    print(f"\n    {url}\n", flush=True)          # to the learner's own terminal, not to a command line
+    cmd = lab_command(py, port, browser=not args.no_browser)
+    try:
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=server_env(token))
+    except KeyboardInterrupt:
+        return 0
+
+
+def build_app_pages(out_dir: Path = APP_DIR) -> list:
+    """Write the app pages (one per notebook with explorers) with app/build_apps.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_apps", ROOT / "app" / "build_apps.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.build(out_dir)
+
+
+def app_command(py: Path, port: int, root: Path = APP_DIR, *, browser: bool = False, extra=()) -> list:
+    """Voila serving every page in ``root`` (a tree page lists them), on 127.0.0.1 only, with a
+    token: without it a page answers with a redirect to a login form that asks for the token.
+    Run it with env=server_env(token): Voila.auto_token makes Voila's IdentityProvider take the
+    token from JUPYTER_TOKEN (without it, and without --token=..., Voila would ask for none).
+    Each opened page gets its own kernel, which Voila keeps after the tab is closed; the culler
+    stops kernels that have had no open page and no activity for 10 minutes."""
+    cmd = [py, "-m", "voila", str(root),
+           "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.auto_token=True",
+           "--theme=light", "--show_tracebacks=False",
+           "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600"]
+    if not browser:
+        cmd.append("--no-browser")
+    return cmd + list(extra)
+
+
+def app(args) -> int:
+    py = setup()
+    pages = build_app_pages()
+    say(f"{len(pages)} app pages in {APP_DIR.relative_to(ROOT)}/ (one per notebook with explorers)")
+    port = args.port or free_port(8866)
+    token = server_token()
+    say("starting Voila on 127.0.0.1 only; open this address (Ctrl+C stops it):")
+    print(f"\n    http://127.0.0.1:{port}/?token={token}\n", flush=True)
+    say("each page starts its own Python kernel when opened (a few seconds) and stops it when closed")
+    cmd = app_command(py, port, browser=not args.no_browser)
+    try:
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=server_env(token))
+    except KeyboardInterrupt:
+        return 0
+
+
+def slides(args) -> int:
+    py = setup()
+    cmd = [py, ROOT / "tools" / "slides.py", "build", *args.slides_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+
+
+def site(args) -> int:
+    py = setup()
+    cmd = [py, ROOT / "tools" / "build_site.py", *args.site_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+    if code == 0:
+        say(f"open {ROOT / 'build' / 'site' / 'index.html'} in a browser")
+    return code
+
+
+def ensure_chromium() -> None:
+    """The browser test drives the system's Chromium (Playwright never downloads one). Install
+    Debian's package when it is missing and we may (root, apt-get); otherwise the test skips
+    and says why."""
+    import shutil
+
+    if shutil.which("chromium") or os.name != "posix" or not shutil.which("apt-get"):
+        return
+    if os.geteuid() != 0:
+        say("Chromium not found; the browser test will skip (install it: sudo apt-get install chromium)")
+        return
+    say("installing Debian's Chromium for the browser test (apt-get install chromium)")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    ok = subprocess.call(["apt-get", "update", "-qq"], env=env) == 0 and \
+        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env) == 0
+    if not ok:
+        say("could not install Chromium; the browser test will skip")
+
+
+# Training turns last-bit differences between CPUs (numpy's SIMD paths for exp and tanh,
+# OpenBLAS's kernels) into different accuracies, so what the course claims from training is
+# tested on more than the machine at hand. The full run uses this machine as it is; the tests
+# marked `trains` then run again as an older CPU computes: numpy at its SSE baseline (no AVX2,
+# no AVX-512) and OpenBLAS's Nehalem kernel. ../shared/FIELD-NOTES.md has the other levels.
+OTHER_CPU = {"NPY_DISABLE_CPU_FEATURES": "AVX512_ICL AVX512_SPR X86_V4 X86_V3",
+             "OPENBLAS_CORETYPE": "Nehalem"}
+
+
+def other_cpu_env(env: dict) -> dict:
+    env = dict(env, **OTHER_CPU)
+    env.pop("OPENBLAS_L2_SIZE", None)   # a cache size set for this machine's kernel
+    return env
+
+
+def test(args) -> int:
+    py = setup()
+    ensure_chromium()
+    env = venv_env()
+    env.setdefault("MPLBACKEND", "Agg")
+    say("$ ruff check .   (the rules are in pyproject.toml)")
+    lint = subprocess.call([str(py), "-m", "ruff", "check", "."], cwd=ROOT, env=env)
+    if args.pytest_args[:1] == ["--fast"]:
+        # everyday work: no notebook runs, servers, browser or training (tests marked slow)
+        cmd = [py, "-m", "pytest", "tests", "-m", "not slow", "-q", *args.pytest_args[1:]]
+        say("$ " + " ".join(str(c) for c in cmd))
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env) or lint
+    cmd = [py, "-m", "pytest", "notebooks", "tests", "--nbval-lax", "-q", *args.pytest_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env) or lint
+    if args.pytest_args:            # a chosen subset: run it once, as asked
+        return code
+    if platform.machine().lower() not in ("x86_64", "amd64"):
+        say(f"the second CPU level names x86 features; skipped on {platform.machine()}")
+        return code
+    say("again, as another CPU computes (numpy at its SSE baseline, OpenBLAS's Nehalem kernel): "
+        "the tests of claims made by training")
+    cmd = [py, "-m", "pytest", "tests", "-m", "trains", "-q"]
+    say(" ".join(f"{k}='{v}'" for k, v in OTHER_CPU.items()) + " $ " + " ".join(str(c) for c in cmd))
+    again = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=other_cpu_env(env))
+    return code or (0 if again == 5 else again)   # 5: pytest found no test marked trains
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="create or update .venv only")
+    p_lab = sub.add_parser("lab", help="set up, then open the course in JupyterLab")
+    p_lab.add_argument("--port", type=int, default=0, help="port (default: first free from 8888)")
+    p_lab.add_argument("--token", default="", help=argparse.SUPPRESS)   # refused: see token_in_argv
+    p_lab.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_app = sub.add_parser("app", help="set up, then serve the explorers as Voila apps (no code shown)")
+    p_app.add_argument("--port", type=int, default=0, help="port (default: first free from 8866)")
+    p_app.add_argument("--token", default="", help=argparse.SUPPRESS)
+    p_app.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_slides = sub.add_parser("slides", help="set up, then write reveal.js slides to build/slides/")
+    p_slides.add_argument("slides_args", nargs=argparse.REMAINDER,
+                          help="extra arguments for tools/slides.py build (notebooks, --reveal-prefix ...)")
+    p_site = sub.add_parser("site", help="set up, then execute every notebook into a static site in build/site/")
+    p_site.add_argument("site_args", nargs=argparse.REMAINDER,
+                        help="extra arguments for tools/build_site.py (notebooks, --out, --jobs ...)")
+    p_test = sub.add_parser("test", help="set up, then run pytest over tests/ and nbval over notebooks/")
+    p_test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="extra arguments for pytest")
+    # everything after `test`, `slides` or `site` goes to pytest or the tool as it is (`test -x`,
+    # `slides --out DIR`): argparse's REMAINDER would not take options that come first
+    argv = sys.argv[1:] if argv is None else list(argv)
+    passthrough = None
+    if argv and argv[0] in ("test", "slides", "site"):
+        argv, passthrough = argv[:1], argv[1:]
+    args = parser.parse_args(argv)
+    if passthrough is not None:
+        setattr(args, {"test": "pytest_args", "slides": "slides_args", "site": "site_args"}[args.command], passthrough)
+    if getattr(args, "token", ""):
+        sys.exit(token_in_argv(args.command))
+    if "PYTHONPATH" in os.environ:
+        say("leaving out PYTHONPATH inside .venv (packages there could shadow the course's own)")
+    try:
+        if args.command == "setup":
+            setup()
+            return 0
+        return {"lab": lab, "app": app, "slides": slides, "site": site, "test": test}[args.command](args)
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            read_only(err.filename or ROOT)
+        raise
+
+
+def token_in_argv(command: str) -> str:
+    """Why --token is refused, and what to do instead."""
+    return ("[course] --token would put the token on a command line, where every account on this machine "
+            "can read it (ps, /proc). Give it in the environment instead:\n"
+            f"    JUPYTER_TOKEN=your-token python3 tools/course.py {command}   (PowerShell: $env:JUPYTER_TOKEN=...)\n"
+            "or leave it out for a new random token each time.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # loaded by path (tools/ is not a package)
 _spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "build_site.py")
 site = importlib.util.module_from_spec(_spec)
-sys.modules["course_site"] = site          # worker processes find the module by this name
+sys.modules["course_site"] = site          # dataclasses look their module up by this name
 _spec.loader.exec_module(site)
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if re.match(r"^\d\d-", p.name))

@@ -1,8 +1,5 @@
-#!/usr/bin/env python3
 """Run notebooks for the pages made from them: the one way the static site (tools/build_site.py),
-the slides (tools/slides.py) and the tests execute a notebook.
-
-    python tools/execute.py [NB..]    # run notebooks (default: all); print each one's time and problems
+the slides (tools/slides.py) and the tests (tests/conftest.py) execute a notebook.
 
 ``execute_all(paths)`` runs a copy of each notebook (the files are not changed) in a fresh kernel
 working in the notebook's folder, a few at once, and returns one ``Executed`` per notebook. Before
@@ -24,13 +21,11 @@ cache keeps them apart on Windows too.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import math
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -176,23 +171,3 @@ def execute_all(paths, jobs: int = DEFAULT_JOBS, timeout: float = DEFAULT_TIMEOU
 def execute(path, timeout: float = DEFAULT_TIMEOUT) -> Executed:
     """Run one notebook; see execute_all."""
     return execute_all([path], 1, timeout)[0]
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
-    parser.add_argument("--jobs", type=int, default=DEFAULT_JOBS, help=f"notebooks run at once (default {DEFAULT_JOBS})")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per cell")
-    args = parser.parse_args(argv)
-    sys.path.insert(0, str(TOOLS))
-    from notebooks import course_notebooks
-
-    def report(ex):
-        print(f"[run] {ex.path.name}: {ex.seconds:5.1f} s, " + ("; ".join(ex.problems) or "ok"), flush=True)
-
-    results = execute_all(args.notebooks or course_notebooks(), args.jobs, args.timeout, done=report)
-    return 1 if any(ex.problems for ex in results) else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

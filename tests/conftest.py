@@ -1,7 +1,9 @@
 """Shared fixtures. Figures are drawn off screen (Agg): explorers work with any backend."""
 
 import os
+import sys
 import warnings
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -18,6 +20,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("trains"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def executed_notebooks():
+    """Every course notebook run once by tools/execute.py, as the site and the slides run them:
+    {file name: Executed}. test_site.py, test_slides.py and test_determinism.py read this one run,
+    so that each notebook runs twice per test command (here and under nbval). Tests using it are slow."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import execute
+    from notebooks import course_notebooks
+
+    sys.path.pop(0)
+    return {ran.path.name: ran for ran in execute.execute_all(course_notebooks())}
 
 
 @pytest.fixture

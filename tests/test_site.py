@@ -1,11 +1,13 @@
 """The static site (tools/build_site.py): the whole course is built into a temporary folder, and every
 notebook must have its page, with its figures as images that carry alt text, navigation that
-links existing .html pages, an index that links every page, and no Python traceback.
+links existing .html pages, an index that links every page, no Python traceback and no object's
+repr where a figure belongs, and the build must report no problem.
 
-Building executes every notebook (about a minute or two on two cores): the build runs once per
-test session (a module fixture) and the page checks read its files.
+The pages are built from the session's one run of every notebook (the fixture executed_notebooks
+in conftest.py, shared with the slides and determinism tests), once per module.
 """
 
+import html
 import importlib.util
 import re
 import sys
@@ -19,12 +21,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # loaded by path (tools/ is not a package)
 _spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "build_site.py")
 site = importlib.util.module_from_spec(_spec)
-sys.modules["course_site"] = site          # worker processes find the module by this name
+sys.modules["course_site"] = site          # dataclasses look their module up by this name
 _spec.loader.exec_module(site)
 
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if re.match(r"^\d\d-", p.name))
-# the last expression of a code cell that shows a figure: an explorer, a figure, a display(...)
-SHOWS_FIGURE = re.compile(r"(^|[\s=(])[A-Z]\w*Explorer\(.*\)\s*$|\.fig\s*$|^display\(|^plt\.show\(\)")
+# the last expression of a code cell that shows a figure: an explorer, a figure or its canvas, a display(...)
+SHOWS_FIGURE = re.compile(r"(^|[\s=(])[A-Z]\w*Explorer\(.*\)\s*$|\.fig\s*$|\.canvas\s*$|^display\(|^plt\.show\(\)")
+# an object shown by its repr: <matplotlib.backends.backend_agg.FigureCanvasAgg at 0x7f...>, <Figure size ...>
+OBJECT_REPR = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-fA-F]+>|<Figure size [^>]*>")
 
 
 class Page(HTMLParser):
@@ -63,17 +67,22 @@ def figure_displays(path) -> int:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The whole course built once (every notebook executed): tests using it are marked slow."""
+def built(tmp_path_factory, executed_notebooks):
+    """The whole course built once from the session's run of every notebook: tests using it are slow."""
     out = tmp_path_factory.mktemp("site")
-    results = site.build_site(out=out, jobs=2, log=lambda line: None)
-    return out, {r.notebook: r for r in results}
+    log = []
+    results = site.write_site(list(executed_notebooks.values()), out, log=log.append)
+    return out, {r.notebook: r for r in results}, log
+
+
+def page_text(text) -> str:
+    """What a page says, without its tags (the words survive the HTML that ANSI colours become)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def has_traceback(text) -> bool:
-    """A Python traceback in a page (its words survive the HTML the ANSI colours become)."""
-    plain = re.sub(r"<[^>]+>", "", text)
-    return "Traceback (most recent call last)" in plain
+    """A Python traceback in a page."""
+    return "Traceback (most recent call last)" in page_text(text)
 
 
 def read_page(out, name):
@@ -88,11 +97,12 @@ def local_target(href):
 
 @pytest.mark.slow
 def test_every_notebook_ran_and_has_its_page(built):
-    out, results = built
+    out, results, log = built
     assert NOTEBOOKS, "no notebooks found"
     assert sorted(results) == [p.name for p in NOTEBOOKS]
     failed = {name: r.error for name, r in results.items() if r.error}
     assert not failed, f"notebooks failed in the site build: {failed}"
+    assert not [line for line in log if "Traceback" in line or "FAILED" in line], "\n".join(log)
     for p in NOTEBOOKS:
         assert (out / f"{p.stem}.html").is_file(), f"no page for {p.name}"
 
@@ -100,7 +110,7 @@ def test_every_notebook_ran_and_has_its_page(built):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
-    out, _ = built
+    out, _, _ = built
     text = read_page(out, f"{path.stem}.html")
     page = Page(text)
     assert page.lang == "en"
@@ -115,6 +125,8 @@ def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
     for before, after in zip(page.headings, page.headings[1:]):
         assert after <= before + 1, f"{path.name}: heading levels jump from h{before} to h{after}"
     assert not has_traceback(text), f"{path.name}: the page shows a Python traceback"
+    shown = OBJECT_REPR.findall(page_text(text))
+    assert not shown, f"{path.name}: the page shows an object's repr where a figure belongs: {shown}"
     assert 'class="site-banner"' in text and "JupyterLab" in text, "the static-copy banner is missing"
     if "%matplotlib widget" in path.read_text(encoding="utf-8"):
         assert "%matplotlib widget" in re.sub(r"<[^>]+>", "", text), "the page must show the original source"
@@ -123,7 +135,7 @@ def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_navigation_links_point_to_existing_html_pages(built, path):
-    out, _ = built
+    out, _, _ = built
     page = Page(read_page(out, f"{path.stem}.html"))
     hrefs = [h for h in page.links if local_target(h) and not h.startswith("#")]
     assert not [h for h in hrefs if ".ipynb" in h], f"{path.name}: links still point to notebooks"
@@ -138,7 +150,7 @@ def test_navigation_links_point_to_existing_html_pages(built, path):
 
 @pytest.mark.slow
 def test_index_links_every_page_with_title_and_description(built):
-    out, _ = built
+    out, _, _ = built
     text = read_page(out, "index.html")
     page = Page(text)
     assert page.lang == "en" and page.headings[0] == 1
@@ -152,7 +164,7 @@ def test_index_links_every_page_with_title_and_description(built):
 
 @pytest.mark.slow
 def test_glossary_and_guide_are_pages_the_index_links(built):
-    out, _ = built
+    out, _, _ = built
     index = Page(read_page(out, "index.html"))
     for name in ("glossary", "teachers-guide"):
         page = Page(read_page(out, f"{name}.html"))
@@ -223,3 +235,23 @@ def test_a_failing_notebook_is_reported_and_its_error_kept(tmp_path, capsys):
     page = (tmp_path / "out" / "98-broken.html").read_text(encoding="utf-8")
     assert "ZeroDivisionError" in page and has_traceback(page)    # the check above can fail
     assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_an_object_shown_where_a_figure_belongs_fails_the_build(tmp_path, capsys):
+    """The page of a cell ending in a figure's canvas shows the figure; a cell ending in an object
+    with no picture is a problem the build reports (it once showed FigureCanvasAgg reprs and said ok)."""
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Shows things\n\nA canvas and an object."),
+        nbformat.v4.new_code_cell("%matplotlib widget\nfrom lstm_course.plotting import new_figure"),
+        nbformat.v4.new_code_cell("fig, ax = new_figure()\nax.set_title('a title')\nfig.canvas"),
+        nbformat.v4.new_code_cell("object()"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    src = tmp_path / "nb"
+    src.mkdir()
+    nbformat.write(nb, src / "97-shows.ipynb")
+    assert site.main([str(src / "97-shows.ipynb"), "--out", str(tmp_path / "out"), "--jobs", "1"]) == 1
+    page = Page((tmp_path / "out" / "97-shows.html").read_text(encoding="utf-8"))
+    assert [img["alt"] for img in page.images] == ["Figure: a title"]
+    said = capsys.readouterr().out
+    assert "FAILED" in said and re.search(r"<object (object )?at 0x", said) and "FigureCanvasAgg" not in said

@@ -1,6 +1,7 @@
 """Lecture mode (tools/slides.py): every notebook carries slide types that follow the rule, the
 rule itself, `apply` changes nothing but slide types and is idempotent, and `build` writes
-reveal.js slides with a still picture in place of each explorer.
+reveal.js slides with a still picture in place of each explorer: for a tiny deck, and for every
+notebook of the course from the session's one run of it (the fixture executed_notebooks).
 
 The notebooks checked are those in notebooks/, or in the folder named by the environment variable
 LSTM_SLIDES_DIR (to check copies before `python tools/slides.py apply` is run on the real ones).
@@ -20,6 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
+import notebooks as nbtools  # noqa: E402
 import slides  # noqa: E402
 
 sys.path.pop(0)
@@ -104,12 +106,12 @@ def test_check_finds_a_wrong_slide_type(tmp_path):
 
 
 def test_explorer_cells_are_recognised():
-    assert slides.is_explorer_cell(_code("ForgetGateExplorer()"))
-    assert slides.is_explorer_cell(_code('ActivationExplorer(functions=("sigmoid", "tanh"))'))
-    assert slides.is_explorer_cell(_code("import m\nm.SequenceExplorer(params)"))
-    assert not slides.is_explorer_cell(_code("ex = ForgetGateExplorer()"))
-    assert not slides.is_explorer_cell(_code("print(Explorer)"))
-    assert not slides.is_explorer_cell(_md("ForgetGateExplorer()"))
+    assert nbtools.is_explorer_cell(_code("ForgetGateExplorer()"))
+    assert nbtools.is_explorer_cell(_code('ActivationExplorer(functions=("sigmoid", "tanh"))'))
+    assert nbtools.is_explorer_cell(_code("import m\nm.SequenceExplorer(params)"))
+    assert not nbtools.is_explorer_cell(_code("ex = ForgetGateExplorer()"))
+    assert not nbtools.is_explorer_cell(_code("print(Explorer)"))
+    assert not nbtools.is_explorer_cell(_md("ForgetGateExplorer()"))
 
 
 @pytest.mark.slow
@@ -138,3 +140,24 @@ def test_build_writes_slides_with_a_still_picture_of_each_explorer(tmp_path):
     assert "application/vnd.jupyter.widget-view+json" not in page, "no dead widgets on a static slide"
     assert "PLACEHOLDER-ANSWER" not in page and "%matplotlib widget" not in page, "skipped cells stay out"
     assert "slideshow" not in nbformat.read(path, as_version=4).cells[0].metadata
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", slides.notebook_paths(), ids=lambda p: p.name)
+def test_every_notebook_makes_slides_with_a_picture_of_each_explorer(executed_notebooks, path, tmp_path):
+    ran = executed_notebooks[path.name]
+    assert not ran.problems, f"{path.name}: " + "\n".join(ran.problems)
+    pictures = 0
+    for cell in ran.nb.cells:
+        shots = [s for s in map(slides.execute.snapshot, cell.get("outputs", [])) if s is not None]
+        if nbtools.is_explorer_cell(cell):
+            assert len(shots) == 1, f"{path.name}: an explorer cell gave {len(shots)} pictures: {cell.source!r}"
+            assert len(shots[0].png) > 1000 and shots[0].alt and shots[0].caption, "a picture, alt text, a readout"
+        pictures += len(shots)
+    page = slides.write_slides(ran.nb, path.stem, tmp_path).read_text()
+    # nbconvert writes the HTML again: double quotes, attributes in its own order
+    found = re.findall(r'class="lstm-snapshot">.*?<img [^>]*src="data:image/png;base64,[A-Za-z0-9+/=]{1000,}"', page, re.S)
+    assert pictures and len(found) == pictures, f"{path.name}: {len(found)} explorer pictures on the slides, {pictures} made"
+    assert "application/vnd.jupyter.widget-view+json" not in page, "no dead widgets on a static slide"
+    assert "No description has been provided" not in page, "every figure has its alt text"
+    assert not re.search(r" at 0x[0-9a-f]+&gt;|&lt;Figure size", page), "an object's repr where a figure belongs"

@@ -10,30 +10,29 @@ kernel that can import lstm_core. It writes `NN-name.html` for each notebook and
 (the course title, and each notebook's title and one-line description, linked).
 
 How a page is made, for each notebook:
-1. A copy of the notebook runs in a fresh kernel (nbclient; working folder notebooks/; a time
-   limit per cell), with the widgets' state stored. Before the first cell, a hidden set-up
-   (``KERNEL_SETUP``, never shown) selects matplotlib's inline backend, so every figure becomes
-   a PNG; the notebook's own ``%matplotlib widget`` line is turned into a comment for this run only
-   (the page shows the original source). An ipympl canvas would show nothing without a kernel.
-2. Each explorer (``lstm_course.explorers.Explorer``) shown in a cell gets, after that cell, a static
-   picture of its figure as an output of its own, with alt text (its title, the axes' titles and
-   its readout) and a caption with the readout. Plain figures get alt text from their titles.
-   The picture inside the explorer's own Output widget is dropped from the stored widget state,
-   so that a browser that renders the widgets (from the stored state; it needs the widget
-   manager from a CDN) shows the sliders and the readout once, above the static picture.
+1. tools/execute.py runs a copy of the notebook in a fresh kernel (working folder notebooks/; a
+   time limit per cell), with the widgets' state stored and static (inline) figures: every figure
+   a cell shows is a PNG with alt text made of its titles, and every explorer
+   (``lstm_course.explorers.Explorer``) shown by a cell is followed by a picture of its figure
+   with alt text (its title, the axes' titles and its readout) and its readout as a caption.
+   An ipympl canvas would show nothing without a kernel.
+2. Each explorer's picture becomes a figure with a caption on the page. The picture inside the
+   explorer's own Output widget is dropped from the stored widget state, so that a browser that
+   renders the widgets (from the stored state; it needs the widget manager from a CDN) shows the
+   sliders and the readout once, above the static picture.
 3. nbconvert's HTMLExporter (the "lab" template, extended in ``site_assets/templates/site``)
    writes the page: a banner saying it is a static copy, ``lang="en"``, alt text on images,
    code visible (inputs of cells tagged ``hide-input`` hidden), and links to ``NN-name.ipynb``
    rewritten to ``NN-name.html``.
 
-Notebooks run in parallel (``--jobs``, default 2: the machines have two cores). The exit status
-is 1 when any notebook failed; its page is still written, with the error, so it can be read.
+Notebooks run a few at once (``--jobs``, default 2: the machines have two cores). The exit status
+is 1 when any notebook had a problem (a failing cell, an object's repr where a picture belongs, a
+traceback; see tools/execute.py); its page is still written, so it can be read.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import functools
 import html
 import re
@@ -43,123 +42,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import execute  # noqa: E402  (the one way the site, the slides and the tests run a notebook)
 from notebooks import course_notebooks, title_of  # noqa: E402  (one rule for what a course notebook is)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 ASSETS = ROOT / "site_assets"
 DEFAULT_OUT = ROOT / "build" / "site"
-MATPLOTLIB_MAGIC = re.compile(r"^([ \t]*)(%matplotlib\b.*)$", re.M)
 NOTEBOOK_LINK = re.compile(r'(href=")(?:\.\./notebooks/)?(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
 DOCS_LINK = re.compile(r'(href=")(?:\.\./docs/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?(")')
 DOCS = ("teachers-guide", "glossary")        # docs/NAME.md -> NAME.html beside the notebooks' pages
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 BANNER = ("Static copy: the sliders need a running kernel. Run this notebook in JupyterLab "
           "(<code>python3 tools/course.py lab</code>) to move them.")
-DEFAULT_TIMEOUT = 300     # seconds per cell
-DEFAULT_JOBS = 2
-
-# Runs silently in each kernel before the notebook's first cell (it takes no execution count
-# and leaves no output). It must not fail when lstm_course.explorers cannot be imported.
-KERNEL_SETUP = r'''
-def _site_setup():
-    import base64
-    import html
-    import io
-    import re
-
-    import matplotlib.pyplot as plt
-    from IPython import get_ipython
-    from IPython.display import display
-    from matplotlib.figure import Figure
-
-    ip = get_ipython()
-    ip.run_line_magic("matplotlib", "inline")
-
-    def plain(text):
-        """Mathtext read aloud-ish: '$c_{t-1}$' -> 'c_t-1', '$\\tilde C$' -> 'tilde C'."""
-        def math(m):
-            inner = re.sub(r"\\([A-Za-z]+)\s*", r"\1 ", m.group(1))
-            return inner.replace("{", "").replace("}", "").replace("\\", "").strip()
-        return re.sub(r"\$([^$]*)\$", math, text).strip()
-
-    def describe(fig):
-        """The figure's titles, in reading order: the words a picture's alt text starts from."""
-        parts = []
-        sup = getattr(fig, "_suptitle", None)
-        if sup is not None and sup.get_text().strip():
-            parts.append(plain(sup.get_text()))
-        for ax in fig.axes:
-            titles = [plain(ax.get_title(loc)) for loc in ("left", "center", "right")]
-            titles = [t for t in titles if t]
-            if titles:
-                parts.append(" / ".join(titles))
-        return "; ".join(parts)
-
-    def png(fig):
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", facecolor="white")
-        return buf.getvalue()
-
-    def figure_png(fig):
-        # IPython accepts (data, metadata); the site's template puts metadata "alt" on <img>
-        return png(fig), {"alt": "Figure: " + (describe(fig) or "a matplotlib figure without a title")}
-
-    def use_figure_formatter(*_):
-        ip.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
-
-    use_figure_formatter()
-    ip.events.register("pre_run_cell", use_figure_formatter)   # in case a cell runs %matplotlib
-
-    try:
-        from lstm_course.explorers import Explorer
-    except Exception:
-        return
-    shown = []
-    widget_property = Explorer.widget
-
-    def widget(self):
-        box = widget_property.fget(self)
-        if not any(e is self for e in shown):
-            shown.append(self)
-        if self.fig is not None:
-            plt.close(self.fig)     # the explorer draws it; the inline backend must not show it too
-        return box
-
-    Explorer.widget = property(widget, doc=widget_property.__doc__)
-
-    def static_picture(ex):
-        frame = getattr(ex, "_frame", None)
-        if frame is not None:       # a cached frame is drawn at one size; draw everything instead
-            frame.release()
-            ex._frame = None
-        data = base64.b64encode(png(ex.fig)).decode("ascii")
-        readout = ex.readout_text.strip()
-        title = (ex.title or "").strip()
-        alt = ". ".join(p for p in (title, describe(ex.fig), readout.replace("\n", "; ")) if p)
-        caption = "<br>".join(html.escape(line) for line in readout.splitlines())
-        label = html.escape(title or type(ex).__name__)
-        body = (f'<figure class="site-figure">'
-                f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt or label)}">'
-                f'<figcaption><span class="site-figure-label">{label}</span> at its starting '
-                f'values (static picture).' + (f'<br>{caption}' if caption else '') +
-                '</figcaption></figure>')
-        display({"text/html": body, "text/plain": f"[static picture of {label}]"}, raw=True)
-
-    def after_cell(result):
-        pending = list(shown)
-        shown.clear()
-        for ex in pending:
-            if ex.fig is not None:
-                static_picture(ex)
-
-    ip.events.register("post_run_cell", after_cell)
-
-
-_site_setup()
-del _site_setup
-'''
-
+DEFAULT_TIMEOUT = execute.DEFAULT_TIMEOUT     # seconds per cell
+DEFAULT_JOBS = execute.DEFAULT_JOBS
 
 @dataclass
 class PageResult:
@@ -170,7 +67,7 @@ class PageResult:
     title: str
     description: str
     seconds: float
-    error: str = ""               # empty when every cell ran
+    error: str = ""               # the run's problems (tools/execute.py), one a line; empty: none
     images: int = 0               # <img> elements on the page
     broken_links: list = field(default_factory=list)
 
@@ -215,25 +112,6 @@ def _course_title() -> str:
 
 
 # --- executing and exporting one notebook -------------------------------------------------------
-
-def _client_class():
-    from nbclient import NotebookClient
-
-    class SiteClient(NotebookClient):
-        """A NotebookClient that runs ``KERNEL_SETUP`` silently once the kernel has started."""
-
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            msg_id = kc.execute(KERNEL_SETUP, silent=True, store_history=False)
-            reply = await self.async_wait_for_reply(msg_id)
-            content = (reply or {}).get("content", {})
-            if content.get("status") != "ok":
-                raise RuntimeError("the site's kernel set-up failed: "
-                                   f"{content.get('ename')}: {content.get('evalue')}")
-            return kc
-
-    return SiteClient
-
 
 def _drop_figures_from_widget_state(nb) -> None:
     """Remove matplotlib pictures stored inside Output widgets (the page shows them statically)."""
@@ -297,42 +175,46 @@ def build_docs(out) -> list:
     return pages
 
 
-def build_page(path, out, timeout: int = DEFAULT_TIMEOUT) -> PageResult:
-    """Execute one notebook (a copy; the file is not changed) and write ``out/NN-name.html``."""
-    from nbclient.exceptions import CellExecutionError
+def _site_figure(output):
+    """An explorer's picture (tools/execute.py) as the page shows it: a figure with its readout."""
+    import nbformat
 
-    path, out = Path(path), Path(out)
+    shot = execute.snapshot(output)
+    if shot is None:
+        return output
+    caption = "<br>".join(html.escape(line) for line in shot.caption.splitlines())
+    label = html.escape(shot.title)
+    body = (f'<figure class="site-figure">'
+            f'<img src="data:image/png;base64,{shot.png}" alt="{html.escape(shot.alt)}">'
+            f'<figcaption><span class="site-figure-label">{label}</span> at its starting '
+            f'values (static picture).' + (f'<br>{caption}' if caption else '') + '</figcaption></figure>')
+    return nbformat.v4.new_output("display_data", data={"text/html": body, "text/plain": f"[picture of {label}]"})
+
+
+def page_from(executed, out) -> PageResult:
+    """Write ``out/NN-name.html`` from a notebook tools/execute.py ran (``executed`` is not changed)."""
+    import copy
+
     start = time.perf_counter()
-    nb = _read(path)
+    path, nb = executed.path, copy.deepcopy(executed.nb)
     title = title_of(nb)
-    original = {}
-    for k, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and MATPLOTLIB_MAGIC.search(cell.source):
-            original[k] = cell.source
-            cell.source = MATPLOTLIB_MAGIC.sub(r"\1# \2   (site build: inline backend)", cell.source)
-    error = ""
-    client = _client_class()(nb, timeout=int(-(-timeout // 1)), kernel_name="python3", store_widget_state=True,
-                             resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as err:
-        error = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
-    except Exception as err:  # a kernel that dies or times out: report it, keep building the rest
-        error = f"{type(err).__name__}: {err}"
-    for k, source in original.items():
-        nb.cells[k].source = source
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [_site_figure(o) for o in cell.outputs]
     _drop_figures_from_widget_state(nb)
     nb.metadata["title"] = f"{title} · {_course_title()}"
     body, _ = _exporter().from_notebook_node(nb, resources=_resources(path.stem))
     body = _finish_html(body)
-    page = out / f"{path.stem}.html"
+    page = Path(out) / f"{path.stem}.html"
     page.write_text(body, encoding="utf-8")
     return PageResult(notebook=path.name, page=page.name, title=title, description=description_of(nb),
-                      seconds=time.perf_counter() - start, error=error, images=body.count("<img"))
+                      seconds=executed.seconds + time.perf_counter() - start, error="\n".join(executed.problems),
+                      images=body.count("<img"))
 
 
-def _build_page_job(args):
-    return build_page(*args)
+def build_page(path, out, timeout: float = DEFAULT_TIMEOUT) -> PageResult:
+    """Execute one notebook (a copy; the file is not changed) and write ``out/NN-name.html``."""
+    return page_from(execute.execute(path, timeout), out)
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -407,21 +289,34 @@ def build_site(notebooks=None, out=DEFAULT_OUT, jobs: int = DEFAULT_JOBS, timeou
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = []
-    if jobs == 1 or len(paths) == 1:
-        for p in paths:
-            results.append(build_page(p, out, timeout))
-            log(_line(results[-1]))
-    else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_build_page_job, (p, out, timeout)): p for p in paths}
-            for fut in concurrent.futures.as_completed(futures):
-                try:
-                    results.append(fut.result())
-                except Exception as err:   # the build of one page broke (not the notebook's code)
-                    p = futures[fut]
-                    results.append(PageResult(p.name, f"{p.stem}.html", p.stem, "", 0.0,
-                                              error=f"{type(err).__name__}: {err}"))
-                log(_line(results[-1]))
+
+    def write_page(executed):          # as each notebook finishes, while the others still run
+        try:
+            results.append(page_from(executed, out))
+        except Exception as err:       # the page itself broke (not the notebook's code)
+            p = executed.path
+            results.append(PageResult(p.name, f"{p.stem}.html", p.stem, "", executed.seconds,
+                                      error=f"{type(err).__name__}: {err}"))
+        log(_line(results[-1]))
+
+    execute.execute_all(paths, jobs, timeout, done=write_page)
+    return finish_site(results, out, log, start)
+
+
+def write_site(executed, out, log=print) -> list[PageResult]:
+    """Build the site in ``out`` from notebooks tools/execute.py already ran (a list of Executed)."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    results = []
+    for ex in executed:
+        results.append(page_from(ex, out))
+        log(_line(results[-1]))
+    return finish_site(results, out, log, start)
+
+
+def finish_site(results, out, log, start) -> list[PageResult]:
+    """The docs' pages and the index beside the notebooks' pages; every page's broken links."""
     results.sort(key=lambda r: r.notebook)
     build_docs(out)
     build_index(out)

@@ -16,13 +16,15 @@ uses, whether or not `apply` has been run):
 
 It is a pure function of the cells' text, so `apply` is idempotent.
 
-`build` executes each notebook (nbclient, from ``notebooks/``) and turns every explorer into a
-still picture: its figure as a PNG and its readout, with a line pointing to the live version
-(``python3 tools/course.py app``). Live sliders cannot work in a static page: their updates run in
-Python, and ipympl keeps no picture of the figure in the saved widget state, so embedded widgets
-would show sliders that move nothing and an empty figure. The slides load reveal.js and MathJax
-from a CDN (as nbconvert does) unless ``--reveal-prefix`` and ``--require-js`` point at local
-copies (reveal.js 4, require.js 2; MathJax stays on the CDN: offline, formulas show as TeX).
+`build` runs each notebook with tools/execute.py (from ``notebooks/``, a few at once), which turns
+every explorer into a still picture: its figure as a PNG and its readout, shown here with a line
+pointing to the live version (``python3 tools/course.py app``), and every figure into a PNG with
+alt text. Live sliders cannot work in a static page: their updates run in Python, so embedded
+widgets would show sliders that move nothing; they are left out. A notebook with a problem (a
+failing cell, an object's repr where a picture belongs) gets no slides and the exit status is 1.
+The slides load reveal.js and MathJax from a CDN (as nbconvert does) unless ``--reveal-prefix``
+and ``--require-js`` point at local copies (reveal.js 4, require.js 2; MathJax stays on the CDN:
+offline, formulas show as TeX).
 Keys in the browser: Space / arrows to move, F for full screen, Esc for the overview, S for the
 speaker view (needs a local reveal.js).
 """
@@ -30,15 +32,13 @@ speaker view (needs a local reveal.js).
 from __future__ import annotations
 
 import argparse
-import base64
 import html
-import os
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebooks import course_notebooks, is_explorer_cell, source as _source  # noqa: E402  (one rule for both)
+import execute  # noqa: E402  (the one way the site, the slides and the tests run a notebook)
+from notebooks import course_notebooks, source as _source  # noqa: E402  (one rule for both)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
@@ -116,79 +116,69 @@ def problems(path: Path) -> list[str]:
 
 # --- build ------------------------------------------------------------------------------------
 
-# Run right after an explorer cell, in the same kernel: `_` is the explorer the cell returned.
-# The figure is saved at its own dpi: the explorer's cached frame is an image made at that dpi.
-SNAPSHOT_CODE = """\
-import base64 as _b64, html as _html, io as _io
-_snap_buf = _io.BytesIO()
-_.fig.savefig(_snap_buf, format="png", dpi=_.fig.dpi)
-print("SNAPSHOT:" + _b64.b64encode(_snap_buf.getvalue()).decode() + ":" + _b64.b64encode(
-    ("<b>" + _html.escape(_.title) + "</b>" if _.title else "").encode()).decode() + ":" + _b64.b64encode(
-    _.readout.value.encode()).decode())
-del _snap_buf
-"""
-
-
-def snapshot_output(stream_text: str, name: str):
-    """The display_data output that stands for an explorer on a slide, from SNAPSHOT_CODE's print."""
+def _slide_output(output, name: str):
+    """An output as a slide shows it: an explorer's picture (tools/execute.py) with its title, its
+    readout and where to find the live version; a figure as an image with its alt text; a widget
+    (it would show nothing without a kernel) as None."""
     import nbformat
 
-    m = re.search(r"SNAPSHOT:([A-Za-z0-9+/=]+):([A-Za-z0-9+/=]*):([A-Za-z0-9+/=]*)", stream_text)
-    if not m:
-        raise RuntimeError(f"{name}: an explorer cell gave no snapshot")
-    png = m.group(1)
-    title, readout = (base64.b64decode(m.group(k)).decode() for k in (2, 3))
-    body = (f"<div class='lstm-snapshot'>{title}<br><img src='data:image/png;base64,{png}' "
-            f"alt='the explorer as it starts' style='max-width:100%'>{readout}"
-            f"<p style='font-size:70%'><em>{APP_HINT.format(name=html.escape(name))}</em></p></div>")
-    return nbformat.v4.new_output("display_data", data={"text/html": body})
+    data = output.get("data", {})
+    if "application/vnd.jupyter.widget-view+json" in data:
+        return None
+    shot = execute.snapshot(output)
+    if shot is not None:
+        readout = "<br>".join(html.escape(line) for line in shot.caption.splitlines())
+        body = (f"<div class='lstm-snapshot'><b>{html.escape(shot.title)}</b><br>"
+                f"<img src='data:image/png;base64,{shot.png}' alt='{html.escape(shot.alt)}' style='max-width:100%'>"
+                f"<div style='font-family:monospace; font-size:13px'>{readout}</div>"
+                f"<p style='font-size:70%'><em>{APP_HINT.format(name=html.escape(name))}</em></p></div>")
+        return nbformat.v4.new_output("display_data", data={"text/html": body})
+    alt = output.get("metadata", {}).get("image/png", {}).get("alt")
+    if "image/png" in data and alt:
+        body = f"<img src='data:image/png;base64,{data['image/png']}' alt='{html.escape(alt)}' style='max-width:100%'>"
+        return nbformat.v4.new_output("display_data", data={"text/html": body})
+    return output
 
 
-def execute_with_snapshots(nb, cwd: Path, timeout: int = 600):
-    """Execute ``nb`` and put a still picture in place of every explorer's widget output."""
-    import nbformat
-    from nbclient import NotebookClient
+def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "", require_js: str = "") -> Path:
+    """Write ``out_dir/NAME.slides.html`` from a notebook (``nb`` as tools/execute.py ran it, or with
+    the outputs it has; it is not changed)."""
+    import copy
 
-    name = nb.metadata.get("lstm_name", "")
-    marks = []
-    cells = []
-    for cell in nb.cells:
-        cells.append(cell)
-        if is_explorer_cell(cell):
-            marks.append(len(cells))
-            cells.append(nbformat.v4.new_code_cell(SNAPSHOT_CODE))
-    nb.cells = cells
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
-    for k in reversed(marks):
-        text = "".join(o.get("text", "") for o in nb.cells[k].outputs if o.output_type == "stream")
-        nb.cells[k - 1].outputs = [snapshot_output(text, name)]
-        del nb.cells[k]
-    nb.metadata.pop("widgets", None)
-    return nb
-
-
-def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", require_js: str = "",
-              execute: bool = True) -> Path:
-    import nbformat
     from nbconvert import SlidesExporter
 
-    nb = nbformat.read(path, as_version=4)
+    nb = copy.deepcopy(nb)
     apply_rule(nb)
-    nb.metadata["lstm_name"] = path.stem
-    if execute:
-        execute_with_snapshots(nb, cwd=path.parent)
-    nb.metadata.pop("lstm_name", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in (_slide_output(o, name) for o in cell.outputs) if o is not None]
+    nb.metadata.pop("widgets", None)
     exporter = SlidesExporter(reveal_scroll=True, reveal_number="c/t", reveal_transition="none")
     if reveal_prefix:
         exporter.reveal_url_prefix = reveal_prefix
     if require_js:
         exporter.require_js_url = require_js
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": path.stem}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{path.stem}.slides.html"
+    out = out_dir / f"{name}.slides.html"
     out.write_text(body, encoding="utf-8")
     return out
+
+
+def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", require_js: str = "",
+              execute_it: bool = True) -> Path:
+    """Run the notebook at ``path`` (tools/execute.py; unless execute_it is False) and write its
+    slides; a failing cell or an object shown where a picture belongs raises RuntimeError."""
+    if execute_it:
+        ran = execute.execute(path)
+        if ran.problems:
+            raise RuntimeError(f"{path.name}: " + "\n".join(ran.problems))
+        nb = ran.nb
+    else:
+        import nbformat
+
+        nb = nbformat.read(path, as_version=4)
+    return write_slides(nb, path.stem, out_dir, reveal_prefix, require_js)
 
 
 def main(argv=None) -> int:
@@ -205,6 +195,7 @@ def main(argv=None) -> int:
     p_build.add_argument("--require-js", default="",
                          help="URL or relative path of require.js 2 (default: nbconvert's CDN)")
     p_build.add_argument("--no-execute", action="store_true", help="slides from the stored outputs only")
+    p_build.add_argument("--jobs", type=int, default=execute.DEFAULT_JOBS, help="notebooks run at once (default 2)")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or notebook_paths()
     if args.command == "apply":
@@ -223,12 +214,27 @@ def main(argv=None) -> int:
         for line in found:
             print(line)
         return 1 if found else 0
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for path in paths:
-        out = build_one(path, args.out, args.reveal_prefix, args.require_js, execute=not args.no_execute)
-        print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
-    return 0
+    if args.no_execute:
+        for path in paths:
+            _wrote(build_one(path, args.out, args.reveal_prefix, args.require_js, execute_it=False))
+        return 0
+    failed = []
 
+    def write(ran):                    # as each notebook finishes, while the others still run
+        if ran.problems:
+            failed.append(ran.path.name)
+            print(f"{ran.path.name}: FAILED:\n  " + "\n  ".join(ran.problems), flush=True)
+        else:
+            _wrote(write_slides(ran.nb, ran.path.stem, args.out, args.reveal_prefix, args.require_js))
+
+    execute.execute_all(paths, args.jobs, done=write)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed, no slides written for them: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+def _wrote(out: Path) -> None:
+    print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}", flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -193,7 +193,7 @@ def test_the_cliff_throws_plain_descent_away_and_clipping_keeps_it():
     (lambda: gradient_flow(T=T_MAX + 1), ValueError, "T"),
     (lambda: gradient_flow(T=2.5), TypeError, "T"),
     (lambda: gradient_flow(input_scale=np.nan), ValueError, "input_scale"),
-    (lambda: recurrent_matrix([1.0, 2.0]), ValueError, "radius"),
+    (lambda: recurrent_matrix([1.0, 2.0]), TypeError, "radius"),
     (lambda: step_bounds(None), TypeError, "flow"),
     (lambda: verdict(-1.0), ValueError, "ratio"),
     (lambda: cliff_loss_and_grads("w", 0.0), TypeError, "w"),

@@ -16,7 +16,7 @@ language_model (13), epidemic (14), variants (15). The math they draw lives in
 ``lstm_core`` and in ``lstm_course.demos`` under the same topic names.
 """
 
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 from .backpropagation import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .language_model import CellViewer, ForgetBoundaryExplorer, SamplingExplorer

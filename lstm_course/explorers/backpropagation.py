@@ -11,14 +11,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..demos.backpropagation import READOUT, T_MAX, BPTTChain, bptt_chain, chain_inputs, chain_params, truncation_errors
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
-
-
-# --- the explorer ----------------------------------------------------------------------------------
-
-def _fmt(values) -> str:
-    return "[" + ", ".join(f"{v:.3g}" for v in values) + "]"
-
+from .kit import Explorer, float_slider, fmt, int_slider
 
 SUBSCRIPT = str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089")
 
@@ -235,9 +228,9 @@ class BPTTExplorer(Explorer):
         lines = [
             f"Loss L = u·h_{s} at step s = {s} of T = {T}; W_hh = {scale:.2f} × a rotation; "
             f"truncation after k = {k} steps.",
-            f"Jacobian norms ||dh_t/dh_(t-1)||, t = 1..{T}: {_fmt(ch.jacobian_norms)}",
-            f"Gradient norms ||dL/dh_t||, t = 1..{s}: {_fmt(dh_norms[:s])}",
-            f"Terms ||dz_t h_(t-1)ᵀ|| of dL/dW_hh, t = 1..{T}: {_fmt(ch.term_norms)}",
+            f"Jacobian norms ||dh_t/dh_(t-1)||, t = 1..{T}: {fmt(ch.jacobian_norms, '.3g')}",
+            f"Gradient norms ||dL/dh_t||, t = 1..{s}: {fmt(dh_norms[:s], '.3g')}",
+            f"Terms ||dz_t h_(t-1)ᵀ|| of dL/dW_hh, t = 1..{T}: {fmt(ch.term_norms, '.3g')}",
         ]
         if not shares.any():
             lines.append(f"dL/dW_hh is zero: the loss at step {s} reaches W_hh only through h_0 = 0, "

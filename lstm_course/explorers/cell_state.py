@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from lstm_core.activations import tanh
 from lstm_core.cell import cell_state_update
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider
 
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..demos import epidemic as E
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 
 TRAIN_R0 = (2.1, 3.2)          # the training epidemics' range of R0 ...
 TRAIN_DAYS = (5.0, 10.0)       # ... and of 1 / gamma (see data/epidemic/README.md)

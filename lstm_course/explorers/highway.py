@@ -14,7 +14,7 @@ from lstm_core import _checks
 from lstm_core.activations import sigmoid
 from ..demos.highway import CLIM, HIDDEN, LOSSES, T_MAX, THRESHOLD, Y_LIMITS, HighwayResult, highway_gradients, steps_above
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 
 
 # --- the explorer ----------------------------------------------------------------------------------

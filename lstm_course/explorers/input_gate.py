@@ -14,10 +14,12 @@ import ipywidgets as widgets
 
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from ._base import Explorer, float_slider
-from .forget_gate import (SOURCE_H, SOURCE_X, UNITS, LabelledBars, fmt, preset_button,
-                          unit_axis, values_of, vector_sliders)
+from .kit import Explorer, LabelledBars, float_slider, fmt, preset_button, unit_axis, values_of, vector_sliders
 
+UNITS = 3
+# The worked input of sources 000/003 (the forget gate's too): x_t = [1, 2, 3], h_{t-1} = [4, 5, 6].
+SOURCE_X = np.array([1.0, 2.0, 3.0])
+SOURCE_H = np.array([4.0, 5.0, 6.0])
 # Sources 000/003: a 3 x 6 matrix with rows of 1s, 2s and 3s, and b_i = [1, 1, 1].
 SOURCE_W_I = np.repeat(np.array([[1.0], [2.0], [3.0]]), 6, axis=1)
 SOURCE_B_I = 1.0
@@ -76,7 +78,7 @@ class InputGateExplorer(Explorer):
             ax.set_ylim(-1.75, 1.3)
             ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
             ax.axhline(0.0, color="black", linewidth=0.8)
-            unit_axis(ax)
+            unit_axis(ax, UNITS)
         ax_g.legend(loc="lower center", ncols=2, fontsize=8)   # below -1: no bar reaches there
         style_axes(ax_g, r"How much ($i_t$) and what ($\tilde C_t$)", "cell-state unit", "gate share / candidate")
         style_axes(ax_w, r"Written to the cell: $i_t * \tilde C_t$", "cell-state unit", "added to c")

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from ..demos import language_model as tx
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 
 
 def plot_small_runs(runs, unigram, shipped, window=20):

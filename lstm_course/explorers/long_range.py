@@ -13,8 +13,7 @@ import numpy as np
 from lstm_core import _checks
 from ..demos.long_range import Sweep, long_range_accuracy
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, int_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, int_slider, keep_in_frame
 
 # The models of notebook 12 (labels of experiments.NOTEBOOK_12), drawn the same way in every figure.
 KIND_STYLE = {

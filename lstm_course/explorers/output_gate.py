@@ -21,7 +21,7 @@ from lstm_core import activations as act
 from lstm_core.cell import hidden_state
 from lstm_core.output import project, softmax
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider
 
 H = 3
 W_HY = 3.0 * np.eye(H)                 # unit k votes for class k

@@ -15,7 +15,7 @@ import numpy as np
 from lstm_core.params import RNNParams
 from ..plotting import OKABE_ITO, PALETTE, new_figure, style_axes
 from lstm_core.rnn import rnn_forward
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider, fmt
 
 T_STEPS = 12
 INPUT_WEIGHTS = np.array([1.0, -0.7, 0.5, 0.3])      # W_xh, one weight per hidden unit (H = 4, D = 1)
@@ -46,10 +46,6 @@ def unroll_params(scale: float) -> RNNParams:
     """The explorer's RNN: W_xh = INPUT_WEIGHTS (4, 1), W_hh = scale * Q, b = 0."""
     H = len(INPUT_WEIGHTS)
     return RNNParams(INPUT_WEIGHTS.reshape(H, 1).copy(), float(scale) * recurrent_basis(H), np.zeros(H))
-
-
-def _vec(v) -> str:
-    return "[" + ", ".join(f"{a:+.3f}" for a in v) + "]"
 
 
 class UnrollExplorer(Explorer):
@@ -174,8 +170,8 @@ class UnrollExplorer(Explorer):
         lines = [
             f"Step t = {t} of {T}; input x_{t} = {xs[t - 1]:+.3f}; recurrent weight scale = {s:.2f} "
             f"(W_hh stretches any vector by exactly this factor).",
-            f"h_{t} = tanh(W_xh x_{t} + W_hh h_{t - 1}) = {_vec(h_t)}  (bars; the lines show every step).",
-            f"h_{t - 1} = {_vec(h_prev)}  (black dashes" + ("; h_0 = 0 before the first step)." if t == 1 else ")."),
+            f"h_{t} = tanh(W_xh x_{t} + W_hh h_{t - 1}) = {fmt(h_t, '+.3f')}  (bars; the lines show every step).",
+            f"h_{t - 1} = {fmt(h_prev, '+.3f')}  (black dashes" + ("; h_0 = 0 before the first step)." if t == 1 else ")."),
             f"Length |h_{t}| = {norm:.3f}. Part of h_{t} carried over from earlier steps "
             f"(distance to the memoryless tanh(W_xh x_{t})): {carried:.3f}.",
         ]

@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from lstm_core.counting import GATES_PER_CELL, count_params
 from lstm_core.params import KERAS_GATE_ORDER, TORCH_GATE_ORDER, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, int_slider
+from .kit import Explorer, int_slider
 
 TEACH_ORDER = ("f", "i", "g", "o")
 LAYOUTS = (

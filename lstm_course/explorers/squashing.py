@@ -25,8 +25,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from lstm_core import activations as act
 from ..plotting import FUNCTION_STYLE, OKABE_ITO, freeze_layout, new_figure, style_axes
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, keep_in_frame
 
 N_MAX = 30
 X_RANGE = (-6.0, 6.0)

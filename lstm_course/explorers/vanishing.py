@@ -20,8 +20,7 @@ from ..demos.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_START, CLIFF_STEPS, C
                     recurrent_matrix, step_bounds, verdict)
 from lstm_core import _checks
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, int_slider, keep_in_frame
 
 HIDDEN = FLOW_HIDDEN         # H = 16, units of the explorer's RNN (the old names stay importable)
 T_MAX = FLOW_T_MAX           # the longest sequence

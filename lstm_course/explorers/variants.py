@@ -29,8 +29,7 @@ from lstm_core.cell import lstm_step
 from lstm_core.params import LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.variants import CoupledParams, GRUParams, PeepholeParams, coupled_forward, gru_forward, peephole_forward
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, keep_in_frame
 
 # (w_x, w_h) of each LSTM gate; every bias is 0 except the forget gate's (the keep bias slider).
 WEIGHTS = {"f": (1.0, 0.5), "i": (1.5, -0.5), "o": (1.0, 1.0), "g": (2.0, 0.5)}

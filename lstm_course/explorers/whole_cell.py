@@ -16,8 +16,7 @@ from lstm_core.cell import gate_value, lstm_step
 from lstm_core.params import GATE_NAMES, GATES, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.sequence import lstm_forward
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, keep_in_frame
 
 INPUT_RANGE = (-4.0, 4.0)     # x_t, h_{t-1}, c_{t-1}
 WEIGHT_RANGE = (-5.0, 5.0)

@@ -1,4 +1,4 @@
-"""The pattern every explorer follows.
+"""The widget kit: the ``Explorer`` base class and the parts every explorer shares.
 
 A subclass implements ``build()`` (make ``self.controls``, ``self.fig`` and the plot artists,
 usually through ``float_slider`` and ``lstm_course.plotting.new_figure``) and ``update()``
@@ -6,6 +6,11 @@ usually through ``float_slider`` and ``lstm_course.plotting.new_figure``) and ``
 text in place). The base class wires every control to ``update``, lays the parts out, and makes
 sure a slider can never crash the notebook: an error inside ``update`` is shown in the status
 line instead of raised.
+
+Beside it: ``float_slider`` and ``int_slider`` (the course's sliders), ``vector_sliders`` and
+``values_of`` (one slider per unit of a vector), ``preset_button``, ``LabelledBars`` (bars with
+their values written on them), ``unit_axis``, ``fmt`` (a vector in a fixed format) and
+``keep_in_frame`` (artists that never change, drawn once into the cached frame).
 """
 
 from __future__ import annotations
@@ -14,10 +19,16 @@ import contextlib
 import html
 
 import ipywidgets as widgets
+import numpy as np
 from IPython.display import display
 
+from ..formatting import show
 from ..plotting import freeze_layout
-from ._frame import FrameCache
+from ._frame import FrameCache, keep_in_frame
+
+__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "preset_button", "LabelledBars",
+           "unit_axis", "fmt", "keep_in_frame"]
+
 
 
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
@@ -35,6 +46,61 @@ def int_slider(description, value, min, max, step=1, width="320px"):
     return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
                              continuous_update=True, style={"description_width": "initial"},
                              layout=widgets.Layout(width=width))
+
+
+def vector_sliders(symbol, values, lo, hi, step=0.1, width="235px"):
+    """One slider per unit of a vector, described symbol[1], symbol[2], ..."""
+    return [float_slider(f"{symbol}[{k + 1}]", float(v), lo, hi, step=step, width=width)
+            for k, v in enumerate(values)]
+
+
+def values_of(sliders) -> np.ndarray:
+    """The sliders' values as a float array (the vector that ``vector_sliders`` edits)."""
+    return np.array([float(s.value) for s in sliders])
+
+
+def preset_button(description, tooltip=""):
+    return widgets.Button(description=description, tooltip=tooltip,
+                          layout=widgets.Layout(width="auto"))
+
+
+class LabelledBars:
+    """A row of bars with a value printed above (or below, when negative) each one."""
+
+    def __init__(self, ax, positions, width, style, label, fill=True, fmt_spec=".3f", offset=0.03):
+        kwargs = dict(hatch=style["hatch"], edgecolor="black", linewidth=0.8, label=label)
+        if fill:
+            kwargs["color"] = style["color"]
+        else:
+            kwargs.update(facecolor="white", edgecolor=style["color"], linewidth=1.5)
+        self.bars = ax.bar(positions, np.zeros(len(positions)), width, **kwargs)
+        self.texts = [ax.text(p, 0.0, "", ha="center", va="bottom", fontsize=8) for p in positions]
+        self.fmt_spec, self.offset = fmt_spec, offset
+
+    def set(self, values):
+        for bar, text, v in zip(self.bars, self.texts, values):
+            v = float(v)
+            bar.set_height(v)
+            text.set_text(format(v, self.fmt_spec))
+            text.set_y(v + self.offset if v >= 0 else v - self.offset)
+            text.set_verticalalignment("bottom" if v >= 0 else "top")
+
+    @property
+    def heights(self):
+        return np.array([b.get_height() for b in self.bars])
+
+
+def unit_axis(ax, n):
+    """x ticks 'unit 1' .. 'unit n' under bars at 0 .. n - 1."""
+    ax.set_xticks(range(n))
+    ax.set_xticklabels([f"unit {k + 1}" for k in range(n)])
+    ax.set_xlim(-0.6, n - 0.4)
+
+
+def fmt(values, spec=".3f") -> str:
+    """'[0.500, 0.800, 0.900]': fixed formatting, commas, no numpy line wrapping
+    (``lstm_course.show`` with three decimals unless ``spec`` says otherwise)."""
+    return show(values, spec)
 
 
 def _is_widget_canvas(canvas) -> bool:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_course.exercises import check
-from lstm_course.explorers.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET, FLOW_PRESETS,
+from lstm_course.explorers.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET,
                                          HIDDEN, T_MAX, Y_LIMITS, ClippingExplorer, GradientFlowExplorer,
                                          cliff_loss_and_grads, cliff_surface, descend, flow_inputs, gradient_flow,
                                          recurrent_matrix, step_bounds, verdict)
@@ -256,14 +256,14 @@ def test_flow_explorer_plots_and_reads_out_the_hand_numbers(radius, T, scale):
 
 def test_flow_presets_set_the_sliders_and_say_what_happens():
     ex = GradientFlowExplorer()
-    for label, (r, T, s) in FLOW_PRESETS.items():
-        ex.presets[label].click()
-        assert (ex.radius_slider.value, ex.length_slider.value, ex.input_slider.value) == (r, T, s)
-    ex.presets["linear, radius 0.8"].click()
+    for label, values in GradientFlowExplorer.presets.items():
+        ex.preset_buttons[label].click()
+        assert (ex.radius_slider.value, ex.length_slider.value, ex.input_slider.value) == tuple(values.values())
+    ex.preset_buttons["linear, radius 0.8"].click()
     assert "vanishes" in ex.readout_text
-    ex.presets["linear, radius 1.2"].click()
+    ex.preset_buttons["linear, radius 1.2"].click()
     assert "explodes" in ex.readout_text
-    ex.presets["large weights, saturated"].click()
+    ex.preset_buttons["large weights, saturated"].click()
     assert "vanishes" in ex.readout_text                # saturation wins over the large weights
 
 

@@ -1,7 +1,7 @@
 """Interactive explorers for the notebooks (ipywidgets + matplotlib).
 
-Each explorer is a class built on ``Explorer``: sliders and presets in, readouts and plot
-artists updated in place out. A notebook shows one in one line::
+Each explorer is a class built on ``Explorer`` (``kit.py``, with the parts they share): sliders
+and presets in, readouts and plot artists updated in place out. A notebook shows one in one line::
 
     from lstm_course.explorers import ForgetGateExplorer
     ForgetGateExplorer()

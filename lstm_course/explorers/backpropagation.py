@@ -5,7 +5,6 @@ The math (and the equations) live in ``lstm_course.demos.backpropagation``; this
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
@@ -35,27 +34,22 @@ class BPTTExplorer(Explorer):
     """
 
     title = "Backpropagation through time: following one loss back along the chain"
-
-    def __init__(self, scale=0.9, T=8, loss_step=8, truncate=4):
-        self._init = (float(scale), int(T), int(loss_step), int(truncate))
-        super().__init__()
+    options = dict(scale=0.9, T=8, loss_step=8, truncate=4)
+    presets = {
+        "shrinking (0.5)": {"scale_slider": 0.5},
+        "near 1 (1.0)": {"scale_slider": 1.0},
+        "large (1.8)": {"scale_slider": 1.8},
+    }
 
     # --- building (once) -------------------------------------------------------------------------
     def build(self):
-        scale, T, s, k = self._init
-        self.scale_slider = float_slider("recurrent weight scale", scale, 0.0, 2.0, step=0.05)
-        self.T_slider = int_slider("sequence length T", T, 2, T_MAX)
-        self.loss_slider = int_slider("follow the loss at step s", min(s, T), 1, T)
-        self.k_slider = int_slider("truncate after k steps", k, 1, T_MAX)
+        self.scale_slider = float_slider("recurrent weight scale", self.scale, 0.0, 2.0, step=0.05)
+        self.T_slider = int_slider("sequence length T", self.T, 2, T_MAX)
+        self.loss_slider = int_slider("follow the loss at step s", min(self.loss_step, self.T), 1, self.T)
+        self.k_slider = int_slider("truncate after k steps", self.truncate, 1, T_MAX)
         # Runs before the base class's observer: keep s <= T without a second update.
         self.T_slider.observe(self._sync_loss_range, names="value")
-        self.presets = {}
-        for label, value in (("shrinking (0.5)", 0.5), ("near 1 (1.0)", 1.0), ("large (1.8)", 1.8)):
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, v=value: self.apply_preset(v))
-            self.presets[label] = b
-        self.controls = [self.scale_slider, self.T_slider, self.loss_slider, self.k_slider,
-                         widgets.HBox(list(self.presets.values()))]
+        self.controls = [self.scale_slider, self.T_slider, self.loss_slider, self.k_slider]
 
         self.fig, ax0 = new_figure(9.0, 4.4)
         ax0.remove()
@@ -72,7 +66,7 @@ class BPTTExplorer(Explorer):
         for side in ("left", "right", "top", "bottom"):
             ax.spines[side].set_visible(False)
         ax.tick_params(left=False, labelleft=False, bottom=False, labelsize=9, pad=1)
-        self._set_chain_ticks(self._init[1])
+        self._set_chain_ticks(self.T)
         style_axes(ax, "Unrolled RNN. On an arrow: ||dh_t/dh_(t-1)||. A box's dark fill: ||dL/dh_t|| "
                    "(full box = the largest)", "", "")
         ax.grid(False)
@@ -140,10 +134,6 @@ class BPTTExplorer(Explorer):
                 self.loss_slider.value = self.loss_slider.max
         finally:
             self._held = held
-
-    def apply_preset(self, scale):
-        with self.hold():
-            self.scale_slider.value = scale
 
     def compute(self) -> BPTTChain:
         T = int(self.T_slider.value)

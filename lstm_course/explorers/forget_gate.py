@@ -13,7 +13,7 @@ import numpy as np
 from lstm_core.activations import sigmoid
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from .kit import Explorer, LabelledBars, float_slider, fmt, preset_button, unit_axis, values_of, vector_sliders
+from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders
 
 # The worked example of sources 000/003: x_t = [1, 2, 3], h_{t-1} = [4, 5, 6] and
 SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6],
@@ -38,29 +38,29 @@ class ForgetGateExplorer(Explorer):
     """
 
     title = "The forget gate: how much of each memory unit is kept"
-
-    def __init__(self, x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), b_f=(0.0, 0.0, 0.0), shift=0.0, scale=0.1):
-        self._init = dict(x=x, h=h, b_f=b_f, shift=shift, scale=scale)
-        super().__init__()
+    options = dict(x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), b_f=(0.0, 0.0, 0.0), shift=0.0, scale=0.1)
+    preset_tips = {"source example": "x=[1,2,3], h=[4,5,6], source W_f and b_f",
+                   "all zero: f = 0.5": "weights and biases 0",
+                   "bias +5: keep": "weights 0, forget bias +5",
+                   "bias -5: forget": "weights 0, forget bias -5"}
 
     def build(self):
-        v = self._init
-        self.shift = float_slider("forget bias b_f (added to every unit)", v["shift"], -10.0, 10.0, step=0.1,
-                                  width="470px")
-        self.scale = float_slider("weight scale s (W_f = s × source W_f)", v["scale"], -1.0, 1.0, step=0.01,
-                                  width="470px")
-        self.x = vector_sliders("x_t", v["x"], -6.0, 6.0)
-        self.h = vector_sliders("h_{t-1}", v["h"], -6.0, 6.0)
-        self.b = vector_sliders("b_f", v["b_f"], -10.0, 10.0)
+        # the presets without weights put x and h back where they started (they then change nothing)
+        start = {"x": self.x, "h": self.h, "b": np.zeros(UNITS), "scale": 0.0}
         self.presets = {
-            "source example": preset_button("source example", "x=[1,2,3], h=[4,5,6], source W_f and b_f"),
-            "all zero: f = 0.5": preset_button("all zero: f = 0.5", "weights and biases 0"),
-            "bias +5: keep": preset_button("bias +5: keep", "weights 0, forget bias +5"),
-            "bias -5: forget": preset_button("bias -5: forget", "weights 0, forget bias -5"),
+            "source example": {"x": SOURCE_X, "h": SOURCE_H, "b": SOURCE_B_F, "shift": 0.0, "scale": 1.0},
+            "all zero: f = 0.5": {**start, "shift": 0.0},
+            "bias +5: keep": {**start, "shift": 5.0},
+            "bias -5: forget": {**start, "shift": -5.0},
         }
-        for name, button in self.presets.items():
-            button.on_click(lambda _b, name=name: self.apply_preset(name))
-        self.controls = [self.shift, self.scale, *self.x, *self.h, *self.b, *self.presets.values()]
+        self.shift = float_slider("forget bias b_f (added to every unit)", self.shift, -10.0, 10.0, step=0.1,
+                                  width="470px")
+        self.scale = float_slider("weight scale s (W_f = s × source W_f)", self.scale, -1.0, 1.0, step=0.01,
+                                  width="470px")
+        self.x = vector_sliders("x_t", self.x, -6.0, 6.0)
+        self.h = vector_sliders("h_{t-1}", self.h, -6.0, 6.0)
+        self.b = vector_sliders("b_f", self.b_f, -10.0, 10.0)
+        self.controls = [self.shift, self.scale, *self.x, *self.h, *self.b]
 
         self.fig, (ax_f, ax_c) = new_figure(8.0, 3.2, ncols=2)
         units = np.arange(UNITS)
@@ -87,22 +87,8 @@ class ForgetGateExplorer(Explorer):
         self.ax_f, self.ax_c = ax_f, ax_c
 
     def control_box(self):
-        row = lambda items: widgets.HBox(items)  # noqa: E731
-        return widgets.VBox([row([self.shift, self.scale]), row(self.x), row(self.h), row(self.b),
-                             row(list(self.presets.values()))])
-
-    def apply_preset(self, name):
-        if name == "source example":
-            x, h, b, shift, scale = SOURCE_X, SOURCE_H, SOURCE_B_F, 0.0, 1.0
-        else:
-            shift = {"all zero: f = 0.5": 0.0, "bias +5: keep": 5.0, "bias -5: forget": -5.0}[name]
-            x, h, b, scale = self._init["x"], self._init["h"], np.zeros(UNITS), 0.0
-        with self.hold():
-            for sliders, vals in ((self.x, x), (self.h, h), (self.b, b)):
-                for s, v in zip(sliders, vals):
-                    s.value = float(v)
-            self.shift.value = shift
-            self.scale.value = scale
+        row = widgets.HBox
+        return widgets.VBox([row([self.shift, self.scale]), row(self.x), row(self.h), row(self.b), self.preset_row])
 
     def compute(self):
         """(W_f, b_f, z, f, 1 - f, f * c_prev) for the sliders' values, from lstm_core."""

@@ -1,22 +1,44 @@
 """The widget kit: the ``Explorer`` base class and the parts every explorer shares.
 
-A subclass implements ``build()`` (make ``self.controls``, ``self.fig`` and the plot artists,
-usually through ``float_slider`` and ``lstm_course.plotting.new_figure``) and ``update()``
-(compute with lstm_core from the controls' values, then set the artists' data and the readout
-text in place). The base class wires every control to ``update``, lays the parts out, and makes
-sure a slider can never crash the notebook: an error inside ``update`` is shown in the status
-line instead of raised.
+An explorer declares its constructor's keyword options and its preset buttons as data, and
+implements ``build()`` and ``update()``::
+
+    class GateExplorer(Explorer):
+        title = "The gate"
+        options = dict(bias=0.0, scale=1.0)          # GateExplorer(bias=2.0): self.bias before build()
+        presets = {"shut": {"bias_slider": -8.0},     # button label: {control attribute: value}
+                   "open": {"bias_slider": 8.0, "scale_slider": 0.0}}
+        preset_tips = {"shut": "bias -8: the gate lets nothing through"}
+
+        def build(self):                              # controls, figure and artists, once
+            self.bias_slider = float_slider("bias b", self.bias, -10.0, 10.0)
+            self.scale_slider = float_slider("scale s", self.scale, -1.0, 1.0)
+            self.controls = [self.bias_slider, self.scale_slider]
+            self.fig, ax = new_figure(6.0, 3.0)
+            ...
+
+        def update(self):                             # compute, set artists in place, readout
+            ...
+            self.set_readout([...])
+
+The base class checks the options (an unknown name is a TypeError that names it; a subclass adds
+its own checks in ``check_options()``), wires every control to ``update``, makes one row of preset
+buttons under the controls (``apply_preset(label)`` does what a button does, in one update), lays
+the parts out, caches the figure's frame (``_frame.py``), and makes sure a slider can never crash
+the notebook: an error inside ``update`` is shown in the status line instead of raised.
 
 Beside it: ``float_slider`` and ``int_slider`` (the course's sliders), ``vector_sliders`` and
-``values_of`` (one slider per unit of a vector), ``preset_button``, ``LabelledBars`` (bars with
-their values written on them), ``unit_axis``, ``fmt`` (a vector in a fixed format) and
-``keep_in_frame`` (artists that never change, drawn once into the cached frame).
+``values_of`` (one slider per unit of a vector), ``LabelledBars`` (bars with their values written
+on them), ``unit_axis``, ``fmt`` (a vector in a fixed format) and ``keep_in_frame`` (artists that
+never change, drawn once into the cached frame).
 """
 
 from __future__ import annotations
 
 import contextlib
 import html
+import inspect
+import re
 
 import ipywidgets as widgets
 import numpy as np
@@ -26,10 +48,11 @@ from ..formatting import show
 from ..plotting import freeze_layout
 from ._frame import FrameCache, keep_in_frame
 
-__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "preset_button", "LabelledBars",
-           "unit_axis", "fmt", "keep_in_frame"]
+__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "LabelledBars", "unit_axis",
+           "fmt", "keep_in_frame"]
 
 
+# --- controls ---------------------------------------------------------------------------------
 
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
                  width="320px"):
@@ -59,10 +82,7 @@ def values_of(sliders) -> np.ndarray:
     return np.array([float(s.value) for s in sliders])
 
 
-def preset_button(description, tooltip=""):
-    return widgets.Button(description=description, tooltip=tooltip,
-                          layout=widgets.Layout(width="auto"))
-
+# --- drawing ----------------------------------------------------------------------------------
 
 class LabelledBars:
     """A row of bars with a value printed above (or below, when negative) each one."""
@@ -103,6 +123,8 @@ def fmt(values, spec=".3f") -> str:
     return show(values, spec)
 
 
+# --- the explorer -----------------------------------------------------------------------------
+
 def _is_widget_canvas(canvas) -> bool:
     return isinstance(canvas, widgets.DOMWidget)
 
@@ -110,22 +132,62 @@ def _is_widget_canvas(canvas) -> bool:
 class Explorer:
     """Base class: sliders and presets in, readouts and plot artists updated in place out.
 
-    cache_frame: draw the figure's frame (axes, ticks, labels, titles) once as an image and
-    redraw only the data on each move (see ``_frame.py``). None (the default) does it on
-    ipympl and plain Agg canvases; False never.
+    options:       the constructor's keyword options with their defaults (immutable values); each
+                   is set as an attribute of the same name before ``build()``, and may also be
+                   given positionally, in this order.
+    presets:       {button label: {name of a control attribute: value}}; an attribute holding a
+                   list of controls (``vector_sliders``) takes a sequence, one value each. A class
+                   attribute, or set in ``build()`` when the values depend on the options.
+    preset_tips:   {button label: tooltip}.
+    presets_caption: the words in front of the preset buttons.
+    cache_frame:   draw the figure's frame (axes, ticks, labels, titles) once as an image and
+                   redraw only the data on each move (see ``_frame.py``). None (the default) does
+                   it on ipympl and plain Agg canvases; False never.
     """
 
     title = ""
     cache_frame = None
+    options: dict = {}
+    presets: dict = {}
+    preset_tips: dict = {}
+    presets_caption = "Presets:"
 
-    def __init__(self):
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # help(SomeExplorer) and Jupyter's Shift-Tab show the options as a signature
+        cls.__signature__ = inspect.Signature([
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+            for name, default in cls.options.items()])
+
+    def __init__(self, *args, **options):
+        name, known = type(self).__name__, list(self.options)
+        if len(args) > len(known):
+            raise TypeError(f"{name} takes at most {len(known)} positional argument(s) ({', '.join(known)}); "
+                            f"got {len(args)}")
+        for option, value in zip(known, args):
+            if option in options:
+                raise TypeError(f"{name} got two values for {option}")
+            options[option] = value
+        unknown = [option for option in options if option not in self.options]
+        if unknown:
+            raise TypeError(f"{name} has no option {', '.join(map(repr, unknown))}; "
+                            f"its options are {', '.join(known) or 'none'}")
+        for option, default in self.options.items():
+            setattr(self, option, options.get(option, default))
+        self.check_options()
+
         self._held = False
         self.controls: list = []
         self.fig = None
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
         self.status = widgets.HTML()
         self.build()
-        for control in self.controls:
+        self.preset_buttons = {label: self._preset_button(label) for label in self.presets}
+        self.preset_row = None
+        if self.preset_buttons:
+            self.preset_row = widgets.HBox([widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
+                                            *self.preset_buttons.values()])
+        for control in self.leaf_controls():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
         self._figure_out = None
@@ -141,11 +203,38 @@ class Explorer:
                     self.fig.canvas.draw()   # a plain canvas shows the state at once
 
     # --- to implement -------------------------------------------------------------------------
+    def check_options(self):
+        """Check the options (set as attributes) and fill in computed defaults; raise a
+        TypeError or ValueError that names the option. Runs before ``build()``."""
+
     def build(self):
         raise NotImplementedError
 
     def update(self):
         raise NotImplementedError
+
+    # --- presets and several controls at once --------------------------------------------------
+    def _preset_button(self, label):
+        button = widgets.Button(description=label, tooltip=self.preset_tips.get(label, ""),
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _button: self.apply_preset(label))
+        return button
+
+    def apply_preset(self, label):
+        """What the preset button ``label`` does: set its controls, with one update."""
+        self.set_values(**self.presets[label])
+
+    def set_values(self, **values):
+        """Set several controls at once, with one update at the end: each keyword names an
+        attribute holding a control (its value is set) or a list of controls (one value each)."""
+        with self.hold():
+            for name, value in values.items():
+                target = getattr(self, name)
+                if isinstance(target, (list, tuple)):
+                    for control, v in zip(target, value, strict=True):
+                        control.value = v
+                else:
+                    target.value = value
 
     # --- machinery ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -169,8 +258,9 @@ class Explorer:
         self.redraw()
 
     def leaf_controls(self):
-        """Every control, with those nested in boxes taken out of their boxes, in order."""
-        out, todo = [], list(self.controls)
+        """Every control, with those nested in boxes taken out of their boxes, in order; the
+        preset buttons last."""
+        out, todo = [], list(self.controls) + list(self.preset_buttons.values())
         while todo:
             c = todo.pop(0)
             if isinstance(c, widgets.Box):
@@ -187,7 +277,6 @@ class Explorer:
     @property
     def readout_text(self) -> str:
         """The readout as plain text (what a test or a screen reader would read)."""
-        import re
         return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.readout.value)))
 
     def redraw(self):
@@ -218,8 +307,12 @@ class Explorer:
         return self._figure_out
 
     def control_box(self):
-        """How the controls are laid out; override for a custom arrangement."""
-        return widgets.VBox(self.controls)
+        """How the controls are laid out: one under the other, then the row of presets. An
+        override arranges them its own way and places ``self.preset_row`` (None without presets)."""
+        parts = list(self.controls)
+        if self.preset_row is not None:
+            parts.append(self.preset_row)
+        return widgets.VBox(parts)
 
     @property
     def widget(self):

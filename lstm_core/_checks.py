@@ -31,6 +31,30 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
+def finite_number(name: str, value, low=None, high=None, *, low_open=False, high_open=False) -> float:
+    """``value`` as a Python float, which must be a finite real number within the bounds given.
+
+    low, high: the bounds (None: no bound on that side); ``low_open`` / ``high_open`` leave the
+    bound itself out. A bool, a string or a list is a TypeError; NaN, inf or a number out of
+    bounds a ValueError naming the bound it breaks. A 0-d array counts as the number it holds.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite number; got {describe(value)}")
+    try:
+        v = float(value)
+    except OverflowError:                   # an int beyond the float range
+        v = float("inf")
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be a finite number; got {describe(value)}")
+    if low is not None and (v < low or (low_open and v == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}; got {v}")
+    if high is not None and (v > high or (high_open and v == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}; got {v}")
+    return v
+
+
 def choice(name: str, value, options) -> str:
     """``value``, which must be one of ``options`` (strings)."""
     if not isinstance(value, str) or value not in options:

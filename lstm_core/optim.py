@@ -20,19 +20,13 @@ cuts the length and keeps the direction instead of zeroing everything.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from . import _checks
 
 
 def _positive(name, value, allow_zero=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite number; got {_checks.describe(value)}")
-    if value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}; got {value}")
-    return float(value)
+    return _checks.finite_number(name, value, 0, low_open=not allow_zero)
 
 
 def _check_grads(grads, params=None):

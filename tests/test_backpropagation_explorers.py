@@ -216,7 +216,7 @@ def test_length_slider_keeps_the_loss_step_inside_the_sequence():
 def test_presets():
     ex = BPTTExplorer()
     for label, scale in (("shrinking (0.5)", 0.5), ("near 1 (1.0)", 1.0), ("large (1.8)", 1.8)):
-        ex.presets[label].click()
+        ex.preset_buttons[label].click()
         assert ex.scale_slider.value == scale
         assert_shows(ex, scale, 8, 8, 4)
 

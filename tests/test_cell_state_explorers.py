@@ -84,7 +84,7 @@ def test_each_slider_is_wired_to_its_own_variable():
 def test_presets_set_the_gates_and_keep_the_rest(name, f, i, words):
     ex = CellStateExplorer()
     ex.g_slider.value, ex.c_slider.value = -0.4, 1.2
-    ex.buttons[name].click()
+    ex.preset_buttons[f"{name} (f={f:g}, i={i:g})"].click()
     assert (ex.f_slider.value, ex.i_slider.value) == (f, i)
     assert (ex.g_slider.value, ex.c_slider.value) == (-0.4, 1.2)
     c = f * 1.2 + i * -0.4
@@ -97,12 +97,13 @@ def test_presets_set_the_gates_and_keep_the_rest(name, f, i, words):
 def test_preset_values_by_hand():
     """remember keeps c_prev, forget gives 0, overwrite gives C~, accumulate gives their sum."""
     ex = CellStateExplorer(g=0.6, c_prev=1.5)
-    want = {"remember": 1.5, "forget": 0.0, "overwrite": 0.6, "accumulate": 2.1}
-    for name, c in want.items():
-        ex.buttons[name].click()
+    want = {"remember (f=1, i=0)": 1.5, "forget (f=0, i=0)": 0.0, "overwrite (f=0, i=1)": 0.6,
+            "accumulate (f=1, i=1)": 2.1}
+    for label, c in want.items():
+        ex.preset_buttons[label].click()
         assert ex.c_line.get_ydata()[0] == pytest.approx(c)
         lo, hi = bar_span(ex.written_bar)
-        assert hi - lo == pytest.approx(0.6 if name in ("overwrite", "accumulate") else 0.0)
+        assert hi - lo == pytest.approx(0.6 if label.startswith(("overwrite", "accumulate")) else 0.0)
 
 
 def test_no_minus_zero_in_the_readout():

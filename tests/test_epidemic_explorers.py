@@ -6,7 +6,7 @@ import pytest
 
 from lstm_course.demos import epidemic as E
 from lstm_core.models import SequenceModel
-from lstm_course.explorers.epidemic import PRESETS, ForecastExplorer
+from lstm_course.explorers.epidemic import ForecastExplorer
 
 
 def rk4_infectious(r0, days_ill, N=100_000, I0=10, days=120, per_day=4):
@@ -80,19 +80,19 @@ def test_curves_forecasts_and_readout_follow_the_sliders(ex, r0, days_ill, start
     assert ("OUTSIDE" in text) != inside
 
 
-@pytest.mark.parametrize("label", list(PRESETS))
+@pytest.mark.parametrize("label", list(ForecastExplorer.presets))
 def test_presets_set_the_sliders(label):
     ex = ForecastExplorer()
-    button = next(b for b in ex.buttons if b.description == label)
-    button.click()
-    assert (ex.r0.value, ex.days.value, ex.start.value) == PRESETS[label]
+    ex.preset_buttons[label].click()
+    want = ForecastExplorer.presets[label]
+    assert (ex.r0.value, ex.days.value, ex.start.value) == (want["r0"], want["days"], want["start"])
     assert ex.status.value == ""
 
 
 def test_the_default_view_shows_the_lstm_beating_the_naive_forecast_before_the_peak(ex):
-    ex.apply(*PRESETS["before the peak"])
+    ex.apply_preset("before the peak")
     assert "smaller than the naive" in ex.readout_text
-    ex.apply(*PRESETS["outside training: R0 = 4"])
+    ex.apply_preset("outside training: R0 = 4")
     assert "OUTSIDE" in ex.readout_text
 
 

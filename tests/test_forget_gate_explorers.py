@@ -77,7 +77,7 @@ def test_bias_slider_of_one_unit_moves_only_that_unit():
 
 def test_source_example_preset_reproduces_the_worked_numbers():
     ex = ForgetGateExplorer()
-    ex.presets["source example"].click()
+    ex.preset_buttons["source example"].click()
     assert [s.value for s in ex.x] == [1, 2, 3] and [s.value for s in ex.h] == [4, 5, 6]
     assert [s.value for s in ex.b] == [1, 2, 3] and ex.scale.value == 1 and ex.shift.value == 0
     assert_shows(ex)
@@ -92,7 +92,7 @@ def test_source_example_preset_reproduces_the_worked_numbers():
                                            ("bias -5: forget", 1 / (1 + math.exp(5)))])
 def test_other_presets(name, f_value):
     ex = ForgetGateExplorer()
-    ex.presets[name].click()
+    ex.preset_buttons[name].click()
     assert ex.status.value == ""
     assert_shows(ex)
     np.testing.assert_allclose([b.get_height() for b in ex.f_bars.bars], [f_value] * 3, atol=1e-12)

@@ -13,7 +13,7 @@ import lstm_core as L
 from lstm_course.exercises import check
 from lstm_course.demos.highway import (HIDDEN, T_MAX, cell_gradients, cell_path_gradients, highway_gradients,
                                       highway_inputs, highway_params, orthogonal, rnn_hidden_gradients, steps_above)
-from lstm_course.explorers.highway import PRESETS, HighwayExplorer
+from lstm_course.explorers.highway import HighwayExplorer
 
 
 # --- hand-written references ------------------------------------------------------------------------
@@ -343,11 +343,11 @@ def test_artists_and_readout_follow_the_controls(fb, T, s, loss):
     assert_shows(ex, fb, T, s, loss)
 
 
-@pytest.mark.parametrize("label", list(PRESETS))
+@pytest.mark.parametrize("label", list(HighwayExplorer.presets))
 def test_presets(label):
     ex = HighwayExplorer(forget_bias=3.3, T=40, scale=0.8)
-    ex.presets[label].click()
-    fb = PRESETS[label]["forget_bias"]
+    ex.preset_buttons[label].click()
+    fb = HighwayExplorer.presets[label]["bias_slider"]
     assert ex.bias_slider.value == fb
     assert_shows(ex, fb, 40, 0.8, "c")
 
@@ -356,9 +356,9 @@ def test_the_story_the_presets_tell():
     """Bias 0: the cell path dies within about ten steps; saturated: it reaches all 100 steps back,
     while the RNN's gradient is gone after a dozen."""
     ex = HighwayExplorer(T=100)
-    ex.presets["forget bias 0 (plain init)"].click()
+    ex.preset_buttons["forget bias 0 (plain init)"].click()
     assert re.search(r"cell path only (\d+) steps", ex.readout_text).group(1) in {str(k) for k in range(5, 15)}
-    ex.presets["saturated forget gate"].click()
+    ex.preset_buttons["saturated forget gate"].click()
     assert "cell path only all 100 steps (never below 1e-3)" in ex.readout_text
     assert "The full LSTM gradient grows to" in ex.readout_text       # the routes through h amplify here
     assert int(re.search(r"RNN (\d+) steps", ex.readout_text).group(1)) < 20

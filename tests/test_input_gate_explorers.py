@@ -59,18 +59,19 @@ def test_each_slider_is_wired_to_its_own_variable():
 
 def test_source_example_preset_gives_the_corrected_numbers():
     ex = InputGateExplorer()
-    ex.presets["source example"].click()
+    ex.preset_buttons["source example"].click()
     assert_shows(ex)
     text = ex.readout_text
     assert "W_i·[x_t, h_(t-1)] + b_i: [22.00, 43.00, 64.00]" in text    # not the texts' [22, 42, 62]
     assert text.startswith("i = [1.000, 1.000, 1.000]")
 
 
-@pytest.mark.parametrize("name, b_i", [("gate shut", -8.0), ("gate half open", 0.0), ("gate open", 8.0)])
+@pytest.mark.parametrize("name, b_i", [("gate shut: write nothing", -8.0), ("gate half open", 0.0),
+                                        ("gate open: write all", 8.0)])
 def test_gate_presets(name, b_i):
     ex = InputGateExplorer()
     ex.scale_c.value = 2.0
-    ex.presets[name].click()
+    ex.preset_buttons[name].click()
     assert ex.scale_i.value == 0 and ex.b_i.value == b_i and ex.scale_c.value == 1.0
     assert_shows(ex)
     np.testing.assert_allclose(ex.i_bars.heights, [1 / (1 + math.exp(-b_i))] * 3, atol=1e-12)

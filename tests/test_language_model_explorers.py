@@ -133,17 +133,18 @@ def test_presets_jump_to_the_most_correlated_unit(shipped):
     x = code_line_by_hand(shipped.held_text)
     r = np.array([np.corrcoef(c[:, k], x)[0, 1] for k in range(c.shape[1])])
     best = int(np.argmax(np.abs(r)))
-    cv.presets["code lines"].click()
+    label = f"code lines: unit {best}"                   # the button names the unit it jumps to
+    cv.preset_buttons[label].click()
     assert cv.unit.value == best
     assert f"code line r = {r[best]:+.2f}" in cv.readout_text
-    assert cv.presets["code lines"].description == f"code lines: unit {best}"
+    assert cv.preset_buttons[label].description == label
     pos = np.array([0.0 if ch == "\n" else 0 for ch in shipped.held_text])
     col = 0
     for t, ch in enumerate(shipped.held_text):
         col = 0 if ch == "\n" else col + 1
         pos[t] = col / 80
     rp = np.array([np.corrcoef(c[:, k], pos)[0, 1] for k in range(c.shape[1])])
-    cv.presets["line position"].click()
+    cv.preset_buttons[f"line position: unit {int(np.argmax(np.abs(rp)))}"].click()
     assert cv.unit.value == int(np.argmax(np.abs(rp)))
 
 

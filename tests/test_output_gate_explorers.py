@@ -58,20 +58,20 @@ def test_each_slider_moves_its_own_unit():
     assert_shows(ex, (0.0, 2.0, 0.0), (0.0, 0.0, -8.0))
 
 
-@pytest.mark.parametrize("index,c,z", [(0, (0.0, 4.0, 4.0), (-8.0, -8.0, 8.0)),
-                                       (1, (1.0, -2.0, 3.0), (8.0, 8.0, 8.0)),
-                                       (2, (1.0, -2.0, 3.0), (-8.0, -8.0, -8.0)),
-                                       (3, (1.0, -2.0, 3.0), (0.0, 0.0, 0.0))])
-def test_presets(index, c, z):
+@pytest.mark.parametrize("label,c,z", [("source example", (0.0, 4.0, 4.0), (-8.0, -8.0, 8.0)),
+                                       ("gate wide open", (1.0, -2.0, 3.0), (8.0, 8.0, 8.0)),
+                                       ("gate shut", (1.0, -2.0, 3.0), (-8.0, -8.0, -8.0)),
+                                       ("half open", (1.0, -2.0, 3.0), (0.0, 0.0, 0.0))])
+def test_presets(label, c, z):
     ex = OutputGateExplorer()
-    ex.buttons[index].click()
+    ex.preset_buttons[label].click()
     assert [s.value for s in ex.c_sliders] == list(c) and [s.value for s in ex.z_sliders] == list(z)
     assert_shows(ex, c, z)
 
 
 def test_source_example_reads_zero_zero_one():
     ex = OutputGateExplorer()
-    ex.buttons[0].click()           # tanh(c) ~ [0, 1, 1], o ~ [0, 0, 1]  ->  h ~ [0, 0, 1]
+    ex.preset_buttons["source example"].click()      # tanh(c) ~ [0, 1, 1], o ~ [0, 0, 1]  ->  h ~ [0, 0, 1]
     heights = [b.get_height() for b in ex.bars["h"]]
     np.testing.assert_allclose(heights, [0, 0, 1], atol=3e-3)
     assert "Shown almost fully (o > 0.9): unit 3. Hidden (o < 0.1): unit 1, 2." in ex.readout_text
@@ -80,7 +80,7 @@ def test_source_example_reads_zero_zero_one():
 
 def test_shut_gate_hides_everything():
     ex = OutputGateExplorer()
-    ex.buttons[2].click()
+    ex.preset_buttons["gate shut"].click()
     assert max(abs(b.get_height()) for b in ex.bars["h"]) < 1e-3
     assert "no class stands out" in ex.readout_text
     assert "(shut)" in ex.readout_text

@@ -58,13 +58,15 @@ def test_import_lstm_core_loads_only_numpy():
 # numpy only; the demonstrations the core too; the exercises the demonstrations too; only the
 # explorers and the two drawing modules matplotlib and ipywidgets.
 STDLIB = {"__future__", "dataclasses", "typing", "numbers", "math", "functools", "itertools", "collections",
-          "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json"}
+          "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json", "inspect"}
 IMPORT_RULES = {
     "lstm_core": {"numpy"},
     "lstm_course/demos": {"numpy", "lstm_core"},
     "lstm_course/exercises": {"numpy", "lstm_core", "lstm_course.demos"},
-    "lstm_course/explorers": {"numpy", "lstm_core", "lstm_course.demos", "lstm_course.plotting",
-                              "lstm_course.diagram", "lstm_course.exercises", "matplotlib", "ipywidgets", "IPython"},
+    "lstm_course/explorers": {"numpy", "lstm_core", "lstm_course.demos", "lstm_course.formatting",
+                              "lstm_course.plotting", "lstm_course.diagram", "lstm_course.exercises", "matplotlib",
+                              "ipywidgets", "IPython"},
+    "lstm_course/formatting.py": {"numpy"},
     "lstm_course/plotting.py": {"numpy", "matplotlib"},
     "lstm_course/diagram.py": {"numpy", "matplotlib", "lstm_course.plotting"},
 }

@@ -101,7 +101,7 @@ def test_pulse_readout_says_how_much_is_left():
                                           ("amplifying (1.5)", 1.5)])
 def test_presets_set_the_scale(label, value):
     ex = UnrollExplorer(t=5)
-    ex.presets[label].click()
+    ex.preset_buttons[label].click()
     assert ex.scale_slider.value == value
     h5 = hand_unroll(hand_inputs("pulse"), value)[4]
     assert [b.get_height() for b in ex.h_bars] == pytest.approx(list(h5), abs=1e-12)

@@ -190,7 +190,7 @@ def test_param_counter_bars_and_readout(D, H, layers, cell):
     ex.layers_slider.value = layers
     ex.cell.value = cell
     check_counter(ex, D, H, layers, cell)
-    ex.apply(7, 5, 2, "lstm")       # ... and all at once, as a preset does
+    ex.set_values(d_slider=7, h_slider=5, layers_slider=2, cell="lstm")   # ... and all at once, as a preset does
     check_counter(ex, 7, 5, 2, "lstm")
 
 
@@ -225,31 +225,31 @@ def test_param_counter_names_the_framework_layers_of_each_row():
     """Row 1 (one bias per gate) and row 2 (two) name the layers that store that many; for the GRU,
     Keras' default (reset_after=True) is in the two-bias row: 3 x (64 x (128 + 64) + 2 x 64) = 37,248."""
     ex = ParamCountExplorer()
-    ex.apply(128, 64, 1, "lstm")
+    ex.set_values(d_slider=128, h_slider=64, layers_slider=1, cell="lstm")
     assert "one bias per gate: Keras' LSTM" in ex.readout_text
     assert "two biases per gate: PyTorch's nn.LSTM" in ex.readout_text
-    ex.apply(128, 64, 1, "gru")
+    ex.set_values(cell="gru")
     text = ex.readout_text
     assert 3 * (64 * (128 + 64) + 2 * 64) == 37_248 and 3 * (64 * (128 + 64) + 64) == 37_056
     one, two = text.index("one bias per gate: Keras' GRU with reset_after=False"), text.index("two biases per gate")
     assert one < text.index("= 37,056") < two < text.index("= 37,248")
     assert "Keras' default GRU (reset_after=True)" in text[two:]
     assert "except in the candidate block" in text
-    ex.apply(128, 64, 1, "rnn")
+    ex.set_values(cell="rnn")
     assert "one bias: Keras' SimpleRNN" in ex.readout_text and "two biases: PyTorch's nn.RNN" in ex.readout_text
 
 
 def test_param_counter_presets_give_the_sources_numbers():
     ex = ParamCountExplorer(input_size=5, hidden_size=5)
-    ex.buttons[0].click()
+    ex.preset_buttons["source 001: 128 -> 64"].click()
     assert (ex.d_slider.value, ex.h_slider.value, ex.layers_slider.value) == (128, 64, 1)
     assert ((128 + 64) * 64 + 64) * 4 == 49_408
     assert "= 49,408" in ex.readout_text and "= 49,664" in ex.readout_text
-    ex.buttons[1].click()
+    ex.preset_buttons["source 001: 4096 -> 256"].click()
     assert (ex.d_slider.value, ex.h_slider.value) == (4096, 256)
     assert 4 * ((4096 + 1) * 256 + 256 ** 2) == 4_457_472
     assert "= 4,457,472" in ex.readout_text
-    ex.buttons[2].click()
+    ex.preset_buttons["smallest: 1 -> 1"].click()
     assert "= 12" in ex.readout_text and "= 16" in ex.readout_text   # 4 x (1 x 2 + 1), 4 x (1 x 2 + 2)
 
 

@@ -57,10 +57,11 @@ def test_best_case_sigmoid_keeps_a_quarter_and_tanh_everything():
     assert "tanh: one layer keeps 1.0000 of the gradient; after 5 layers 1.0000 is left" in ex.readout_text
 
 
-@pytest.mark.parametrize("index,x,n", [(0, 0.0, 10), (1, 3.0, 10), (2, 1.0, 30)])
-def test_presets(index, x, n):
+@pytest.mark.parametrize("label,x,n", [("best case: x = 0", 0.0, 10), ("saturated: x = 3", 3.0, 10),
+                                       ("deep: x = 1, n = 30", 1.0, 30)])
+def test_presets(label, x, n):
     ex = SaturationExplorer(x=-1.0, n=3)
-    ex.buttons[index].click()
+    ex.preset_buttons[label].click()
     assert ex.x_slider.value == x and ex.n_slider.value == n
     assert_shows(ex, x, n)
 

@@ -157,7 +157,7 @@ def test_the_single_run_the_notebook_walks_through(cliff):
 # --- notebook 10's explorer readouts, as its prose quotes them -------------------------------------
 
 def test_the_gradient_flow_presets_read_as_the_notebook_says():
-    presets = W.FLOW_PRESETS
+    presets = {label: tuple(p.values()) for label, p in W.GradientFlowExplorer.presets.items()}   # (r, T, s)
     r, T, s = presets["linear, radius 0.8"]
     assert T - 1 == 59 and V.gradient_flow(r, T, s).ratio == pytest.approx(0.8 ** 59, rel=0.3)  # "about a millionth"
     small = V.gradient_flow(*presets["small inputs, radius 1"])

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_course.exercises import check
-from lstm_course.explorers.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET, FLOW_PRESETS,
+from lstm_course.explorers.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_STEPS, CLIFF_T, CLIFF_TARGET,
                                          HIDDEN, T_MAX, Y_LIMITS, ClippingExplorer, GradientFlowExplorer,
                                          cliff_loss_and_grads, cliff_surface, descend, flow_inputs, gradient_flow,
                                          recurrent_matrix, step_bounds, verdict)
@@ -193,7 +193,7 @@ def test_the_cliff_throws_plain_descent_away_and_clipping_keeps_it():
     (lambda: gradient_flow(T=T_MAX + 1), ValueError, "T"),
     (lambda: gradient_flow(T=2.5), TypeError, "T"),
     (lambda: gradient_flow(input_scale=np.nan), ValueError, "input_scale"),
-    (lambda: recurrent_matrix([1.0, 2.0]), ValueError, "radius"),
+    (lambda: recurrent_matrix([1.0, 2.0]), TypeError, "radius"),
     (lambda: step_bounds(None), TypeError, "flow"),
     (lambda: verdict(-1.0), ValueError, "ratio"),
     (lambda: cliff_loss_and_grads("w", 0.0), TypeError, "w"),
@@ -256,14 +256,14 @@ def test_flow_explorer_plots_and_reads_out_the_hand_numbers(radius, T, scale):
 
 def test_flow_presets_set_the_sliders_and_say_what_happens():
     ex = GradientFlowExplorer()
-    for label, (r, T, s) in FLOW_PRESETS.items():
-        ex.presets[label].click()
-        assert (ex.radius_slider.value, ex.length_slider.value, ex.input_slider.value) == (r, T, s)
-    ex.presets["linear, radius 0.8"].click()
+    for label, values in GradientFlowExplorer.presets.items():
+        ex.preset_buttons[label].click()
+        assert (ex.radius_slider.value, ex.length_slider.value, ex.input_slider.value) == tuple(values.values())
+    ex.preset_buttons["linear, radius 0.8"].click()
     assert "vanishes" in ex.readout_text
-    ex.presets["linear, radius 1.2"].click()
+    ex.preset_buttons["linear, radius 1.2"].click()
     assert "explodes" in ex.readout_text
-    ex.presets["large weights, saturated"].click()
+    ex.preset_buttons["large weights, saturated"].click()
     assert "vanishes" in ex.readout_text                # saturation wins over the large weights
 
 

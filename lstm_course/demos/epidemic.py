@@ -73,17 +73,6 @@ STEPS_PER_DAY = 4         # RK4 steps per day (a step of 6 hours)
 CSV_COLUMNS = ("epidemic", "split", "beta", "gamma", "day", "S", "I", "R", "observed")
 
 
-def _real(name, value, low=None, high=None, low_open=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite number; got {_checks.describe(value)}")
-    v = float(value)
-    if low is not None and (v < low or (low_open and v == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}; got {v}")
-    if high is not None and v > high:
-        raise ValueError(f"{name} must be <= {high}; got {v}")
-    return v
-
-
 def _nonneg_int(name, value):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 0:
         raise ValueError(f"{name} must be a non-negative integer; got {_checks.describe(value)}")
@@ -94,7 +83,7 @@ def _nonneg_int(name, value):
 
 def r0(beta, gamma) -> float:
     """The basic reproduction number R0 = beta / gamma."""
-    return _real("beta", beta, 0.0) / _real("gamma", gamma, 0.0, low_open=True)
+    return _checks.finite_number("beta", beta, 0.0) / _checks.finite_number("gamma", gamma, 0.0, low_open=True)
 
 
 def sir_derivative(S, I, R, beta, gamma, N):
@@ -126,10 +115,10 @@ def simulate_sir(beta, gamma, N=POPULATION, I0=FIRST_CASES, days=DAYS, steps_per
 
     beta >= 0, gamma > 0 (per day); N > 0 people; 0 < I0 <= N; days >= 1; steps_per_day >= 1.
     Returns an ``SIRCurve`` with the values at days 0, 1, ..., days."""
-    beta = _real("beta", beta, 0.0, 10.0)
-    gamma = _real("gamma", gamma, 0.0, 10.0, low_open=True)
-    N = _real("N", N, 0.0, low_open=True)
-    I0 = _real("I0", I0, 0.0, N, low_open=True)
+    beta = _checks.finite_number("beta", beta, 0.0, 10.0)
+    gamma = _checks.finite_number("gamma", gamma, 0.0, 10.0, low_open=True)
+    N = _checks.finite_number("N", N, 0.0, low_open=True)
+    I0 = _checks.finite_number("I0", I0, 0.0, N, low_open=True)
     days = _checks.positive_int("days", days)
     k = _checks.positive_int("steps_per_day", steps_per_day)
     dt = 1.0 / k
@@ -160,7 +149,7 @@ def observe(I, noise=NOISE, seed=0) -> np.ndarray:
     I = _checks.array("I", I, ndim=1)
     if (I < 0).any():
         raise ValueError(f"I must be non-negative counts; its smallest value is {I.min()}")
-    noise = _real("noise", noise, 0.0, 1.0)
+    noise = _checks.finite_number("noise", noise, 0.0, 1.0)
     z = np.random.default_rng(seed).standard_normal(I.shape)
     return np.round(I * np.exp(noise * z))
 
@@ -249,7 +238,7 @@ class Scaler:
         m = max(float(np.max(a)) for a in arrays)
         if m <= 0:
             raise ValueError("series must hold some count above 0 to scale by")
-        cap = _real("cap", cap, m)
+        cap = _checks.finite_number("cap", cap, m)
         return cls(float(np.log1p(m)), cap)
 
     def transform(self, counts):

@@ -59,8 +59,7 @@ def split_text(text: str, held_out: float = HELD_OUT):
     at the beginning of a line so that no line is cut in two."""
     if not isinstance(text, str) or not text:
         raise TypeError(f"text must be a non-empty str; got {_checks.describe(text)}")
-    if isinstance(held_out, bool) or not isinstance(held_out, numbers.Real) or not 0 < held_out < 1:
-        raise ValueError(f"held_out must be a share strictly between 0 and 1; got {held_out!r}")
+    _checks.finite_number("held_out", held_out, 0, 1, low_open=True, high_open=True)
     cut = int(len(text) * (1 - held_out))
     nl = text.find("\n", cut)
     cut = nl + 1 if 0 <= nl < len(text) - 1 else cut
@@ -170,9 +169,7 @@ def apply_temperature(logits, temperature):
     z = _checks.array("logits", logits)
     if z.ndim < 1 or z.shape[-1] < 1:
         raise ValueError(f"logits must have a last axis of V >= 1 scores; got shape {z.shape}")
-    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real) \
-            or not np.isfinite(temperature) or temperature < 0:
-        raise ValueError(f"temperature must be a finite number >= 0; got {temperature!r}")
+    _checks.finite_number("temperature", temperature, 0)
     if temperature == 0:
         top = (z == z.max(axis=-1, keepdims=True)).astype(z.dtype)
         return top / top.sum(axis=-1, keepdims=True)
@@ -203,8 +200,7 @@ def unigram_probs(ids, vocab_size, smoothing=1.0) -> np.ndarray:
     no character gets probability 0: (count + smoothing) / (N + V * smoothing), shape (V,)."""
     V = _checks.positive_int("vocab_size", vocab_size)
     a = _ids("ids", ids, V, ndim=1)
-    if isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real) or not smoothing >= 0:
-        raise ValueError(f"smoothing must be a number >= 0; got {smoothing!r}")
+    _checks.finite_number("smoothing", smoothing, 0)
     counts = np.bincount(a, minlength=V) + float(smoothing)
     if counts.sum() <= 0:
         raise ValueError("ids must not be empty when smoothing is 0")

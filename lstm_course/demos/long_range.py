@@ -74,15 +74,6 @@ def _seed(name, seed):
     return seed
 
 
-def _number(name, value, low, high=np.inf, low_open=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite number; got {_checks.describe(value)}")
-    if value < low or (low_open and value == low) or value > high:
-        lo = "(" if low_open else "["
-        raise ValueError(f"{name} must lie in {lo}{low}, {high}]; got {value}")
-    return float(value)
-
-
 def chance(n_symbols=4) -> float:
     """Accuracy of guessing among ``n_symbols`` equally likely symbols: 1 / n_symbols."""
     return 1.0 / _checks.positive_int("n_symbols", n_symbols)
@@ -102,7 +93,7 @@ def noisy_first_symbol(n, k, n_symbols=4, noise=1.0, seed=0):
     S = _checks.positive_int("n_symbols", n_symbols)
     if S < 2:
         raise ValueError(f"n_symbols must be at least 2 (one symbol leaves nothing to remember); got {S}")
-    noise = _number("noise", noise, 0.0)
+    noise = _checks.finite_number("noise", noise, 0.0)
     rng = np.random.default_rng(_seed("seed", seed))
     targets = rng.integers(0, S, size=n)                       # (n,)
     xs = np.empty((n, k + 1, S))                               # (n, T, S)
@@ -177,12 +168,12 @@ def train_and_score(kind, k, seed=0, steps=400, hidden=32, *, batch=32, n_symbol
     B = _checks.positive_int("batch", batch)
     n_test = _checks.positive_int("n_test", n_test)
     S = _checks.positive_int("n_symbols", n_symbols)
-    noise = _number("noise", noise, 0.0)
-    lr = _number("lr", lr, 0.0, low_open=True)
+    noise = _checks.finite_number("noise", noise, 0.0)
+    lr = _checks.finite_number("lr", lr, 0.0, low_open=True)
     if forget_bias is not None:
-        forget_bias = _number("forget_bias", forget_bias, -20.0, 20.0)
+        forget_bias = _checks.finite_number("forget_bias", forget_bias, -20.0, 20.0)
     if stop_loss is not None:
-        stop_loss = _number("stop_loss", stop_loss, 0.0, low_open=True)
+        stop_loss = _checks.finite_number("stop_loss", stop_loss, 0.0, low_open=True)
     chance(S)
     noisy_first_symbol(1, 1, S, noise)                 # the task's own checks (n_symbols >= 2)
 

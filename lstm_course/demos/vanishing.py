@@ -82,18 +82,11 @@ def _flow_base():
     return W0, xs, u / np.linalg.norm(u)
 
 
-def _number(name, value, lo, hi):
-    v = float(_checks.array(name, value, ndim=0))
-    if not lo <= v <= hi:
-        raise ValueError(f"{name} must be in [{lo}, {hi}]; got {v}")
-    return v
-
-
 def recurrent_matrix(radius) -> np.ndarray:
     """Notebook 10's W_hh (H, H), H = 16: a fixed random matrix scaled to spectral radius ``radius``.
 
     radius: a number in [0, 10], the largest |eigenvalue| of the result."""
-    r = _number("radius", radius, 0.0, 10.0)
+    r = _checks.finite_number("radius", radius, 0.0, 10.0)
     return r * _flow_base()[0]
 
 
@@ -104,7 +97,7 @@ def flow_inputs(T, input_scale) -> np.ndarray:
     T = _checks.positive_int("T", T)
     if T > FLOW_T_MAX:
         raise ValueError(f"T must be in 1..{FLOW_T_MAX}; got {T}")
-    s = _number("input_scale", input_scale, 0.0, 100.0)
+    s = _checks.finite_number("input_scale", input_scale, 0.0, 100.0)
     return s * _flow_base()[1][:, :T]
 
 

@@ -1,7 +1,7 @@
 """Interactive explorers for the notebooks (ipywidgets + matplotlib).
 
-Each explorer is a class built on ``Explorer``: sliders and presets in, readouts and plot
-artists updated in place out. A notebook shows one in one line::
+Each explorer is a class built on ``Explorer`` (``kit.py``, with the parts they share): sliders
+and presets in, readouts and plot artists updated in place out. A notebook shows one in one line::
 
     from lstm_course.explorers import ForgetGateExplorer
     ForgetGateExplorer()
@@ -16,7 +16,7 @@ language_model (13), epidemic (14), variants (15). The math they draw lives in
 ``lstm_core`` and in ``lstm_course.demos`` under the same topic names.
 """
 
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 from .backpropagation import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .language_model import CellViewer, ForgetBoundaryExplorer, SamplingExplorer

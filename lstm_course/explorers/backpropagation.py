@@ -5,20 +5,12 @@ The math (and the equations) live in ``lstm_course.demos.backpropagation``; this
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Patch, Rectangle
 
 from ..demos.backpropagation import READOUT, T_MAX, BPTTChain, bptt_chain, chain_inputs, chain_params, truncation_errors
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
-
-
-# --- the explorer ----------------------------------------------------------------------------------
-
-def _fmt(values) -> str:
-    return "[" + ", ".join(f"{v:.3g}" for v in values) + "]"
-
+from .kit import Explorer, float_slider, fmt, int_slider
 
 SUBSCRIPT = str.maketrans("0123456789", "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089")
 
@@ -42,27 +34,22 @@ class BPTTExplorer(Explorer):
     """
 
     title = "Backpropagation through time: following one loss back along the chain"
-
-    def __init__(self, scale=0.9, T=8, loss_step=8, truncate=4):
-        self._init = (float(scale), int(T), int(loss_step), int(truncate))
-        super().__init__()
+    options = dict(scale=0.9, T=8, loss_step=8, truncate=4)
+    presets = {
+        "shrinking (0.5)": {"scale_slider": 0.5},
+        "near 1 (1.0)": {"scale_slider": 1.0},
+        "large (1.8)": {"scale_slider": 1.8},
+    }
 
     # --- building (once) -------------------------------------------------------------------------
     def build(self):
-        scale, T, s, k = self._init
-        self.scale_slider = float_slider("recurrent weight scale", scale, 0.0, 2.0, step=0.05)
-        self.T_slider = int_slider("sequence length T", T, 2, T_MAX)
-        self.loss_slider = int_slider("follow the loss at step s", min(s, T), 1, T)
-        self.k_slider = int_slider("truncate after k steps", k, 1, T_MAX)
+        self.scale_slider = float_slider("recurrent weight scale", self.scale, 0.0, 2.0, step=0.05)
+        self.T_slider = int_slider("sequence length T", self.T, 2, T_MAX)
+        self.loss_slider = int_slider("follow the loss at step s", min(self.loss_step, self.T), 1, self.T)
+        self.k_slider = int_slider("truncate after k steps", self.truncate, 1, T_MAX)
         # Runs before the base class's observer: keep s <= T without a second update.
         self.T_slider.observe(self._sync_loss_range, names="value")
-        self.presets = {}
-        for label, value in (("shrinking (0.5)", 0.5), ("near 1 (1.0)", 1.0), ("large (1.8)", 1.8)):
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, v=value: self.apply_preset(v))
-            self.presets[label] = b
-        self.controls = [self.scale_slider, self.T_slider, self.loss_slider, self.k_slider,
-                         widgets.HBox(list(self.presets.values()))]
+        self.controls = [self.scale_slider, self.T_slider, self.loss_slider, self.k_slider]
 
         self.fig, ax0 = new_figure(9.0, 4.4)
         ax0.remove()
@@ -79,7 +66,7 @@ class BPTTExplorer(Explorer):
         for side in ("left", "right", "top", "bottom"):
             ax.spines[side].set_visible(False)
         ax.tick_params(left=False, labelleft=False, bottom=False, labelsize=9, pad=1)
-        self._set_chain_ticks(self._init[1])
+        self._set_chain_ticks(self.T)
         style_axes(ax, "Unrolled RNN. On an arrow: ||dh_t/dh_(t-1)||. A box's dark fill: ||dL/dh_t|| "
                    "(full box = the largest)", "", "")
         ax.grid(False)
@@ -147,10 +134,6 @@ class BPTTExplorer(Explorer):
                 self.loss_slider.value = self.loss_slider.max
         finally:
             self._held = held
-
-    def apply_preset(self, scale):
-        with self.hold():
-            self.scale_slider.value = scale
 
     def compute(self) -> BPTTChain:
         T = int(self.T_slider.value)
@@ -235,9 +218,9 @@ class BPTTExplorer(Explorer):
         lines = [
             f"Loss L = u·h_{s} at step s = {s} of T = {T}; W_hh = {scale:.2f} × a rotation; "
             f"truncation after k = {k} steps.",
-            f"Jacobian norms ||dh_t/dh_(t-1)||, t = 1..{T}: {_fmt(ch.jacobian_norms)}",
-            f"Gradient norms ||dL/dh_t||, t = 1..{s}: {_fmt(dh_norms[:s])}",
-            f"Terms ||dz_t h_(t-1)ᵀ|| of dL/dW_hh, t = 1..{T}: {_fmt(ch.term_norms)}",
+            f"Jacobian norms ||dh_t/dh_(t-1)||, t = 1..{T}: {fmt(ch.jacobian_norms, '.3g')}",
+            f"Gradient norms ||dL/dh_t||, t = 1..{s}: {fmt(dh_norms[:s], '.3g')}",
+            f"Terms ||dz_t h_(t-1)ᵀ|| of dL/dW_hh, t = 1..{T}: {fmt(ch.term_norms, '.3g')}",
         ]
         if not shares.any():
             lines.append(f"dL/dW_hh is zero: the loss at step {s} reaches W_hh only through h_0 = 0, "

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from lstm_core.activations import tanh
 from lstm_core.cell import cell_state_update
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider
 
 
 
@@ -67,27 +67,21 @@ class CellStateExplorer(Explorer):
     """
 
     title = "The cell state update: keep part of the old memory, write part of the candidate"
+    options = dict(f=0.8, i=0.3, g=0.6, c_prev=1.5)
+    # each sets the two gates at once (c_{t-1} and C~ stay)
+    presets = {f"{name} (f={f:g}, i={i:g})": {"f_slider": f, "i_slider": i} for name, (f, i, _) in PRESETS.items()}
+    preset_tips = {f"{name} (f={f:g}, i={i:g})": what for name, (f, i, what) in PRESETS.items()}
 
     C_RANGE = (-2.0, 2.0)
 
-    def __init__(self, f=0.8, i=0.3, g=0.6, c_prev=1.5):
-        self._init = (float(f), float(i), float(g), float(c_prev))
-        super().__init__()
-
     def build(self):
-        f0, i0, g0, c0 = self._init
+        f0, i0, g0, c0 = self.f, self.i, self.g, self.c_prev
         self.f_slider = float_slider("forget gate f", f0, 0.0, 1.0)
         self.i_slider = float_slider("input gate i", i0, 0.0, 1.0)
         self.g_slider = float_slider("candidate C~", g0, -1.0, 1.0)
         self.c_slider = float_slider("old memory c_{t-1}", c0, *self.C_RANGE, step=0.05)
         self.sliders = [self.f_slider, self.i_slider, self.g_slider, self.c_slider]
-        self.buttons = {}
-        for name, (f, i, what) in PRESETS.items():
-            b = widgets.Button(description=f"{name} (f={f:g}, i={i:g})", tooltip=what,
-                               layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, f=f, i=i: self.preset(f, i))
-            self.buttons[name] = b
-        self.controls = self.sliders + list(self.buttons.values())
+        self.controls = list(self.sliders)
 
         self.fig, (ax, ax_g) = new_figure(8.8, 3.6, ncols=2, gridspec_kw={"width_ratios": [3.6, 1]})
         cs, gs, fs, is_ = GATE_STYLE["c"], GATE_STYLE["g"], GATE_STYLE["f"], GATE_STYLE["i"]
@@ -130,14 +124,7 @@ class CellStateExplorer(Explorer):
         self.ax, self.ax_g = ax, ax_g
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox(self.sliders[:2]), widgets.HBox(self.sliders[2:]),
-                             widgets.HBox([widgets.Label("presets:")] + list(self.buttons.values()))])
-
-    def preset(self, f, i):
-        """Set the two gates at once (c_{t-1} and C~ stay)."""
-        with self.hold():
-            self.f_slider.value = f
-            self.i_slider.value = i
+        return widgets.VBox([widgets.HBox(self.sliders[:2]), widgets.HBox(self.sliders[2:]), self.preset_row])
 
     def values(self):
         """(f, i, g, c_prev, kept, written, c) from the sliders, c from lstm_core."""
@@ -213,16 +200,12 @@ class SentenceMemoryExplorer(Explorer):
     """
 
     title = "A new subject after the full stop"
-
-    def __init__(self, f_other=0.98, f_stop=0.02, i_name=0.98):
-        self._init = (float(f_other), float(f_stop), float(i_name))
-        super().__init__()
+    options = dict(f_other=0.98, f_stop=0.02, i_name=0.98)
 
     def build(self):
-        fo, fs, im = self._init
-        self.f_other_slider = float_slider("forget gate on other tokens", fo, 0.0, 1.0)
-        self.f_stop_slider = float_slider("forget gate at '.'", fs, 0.0, 1.0)
-        self.i_name_slider = float_slider("input gate on a name", im, 0.0, 1.0)
+        self.f_other_slider = float_slider("forget gate on other tokens", self.f_other, 0.0, 1.0)
+        self.f_stop_slider = float_slider("forget gate at '.'", self.f_stop, 0.0, 1.0)
+        self.i_name_slider = float_slider("input gate on a name", self.i_name, 0.0, 1.0)
         self.controls = [self.f_other_slider, self.f_stop_slider, self.i_name_slider]
         self.fig, ax = new_figure(8.0, 3.4)
         T = len(TOKENS)

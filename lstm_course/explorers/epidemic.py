@@ -9,24 +9,16 @@ noise (``lstm_course.demos.epidemic``). The forecast starts on the chosen day: t
 
 from __future__ import annotations
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..demos import epidemic as E
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 
 TRAIN_R0 = (2.1, 3.2)          # the training epidemics' range of R0 ...
 TRAIN_DAYS = (5.0, 10.0)       # ... and of 1 / gamma (see data/epidemic/README.md)
 Y_TOP = 50.0                   # % of the town: the largest share infectious at once for R0 <= 4 is about 40%
 ERR_TOP = 25.0                 # % of the town on the error panel
-
-PRESETS = {
-    "like held-out P": (2.8, 8.0, 35),
-    "before the peak": (2.6, 7.0, 25),
-    "outside training: R0 = 4": (4.0, 4.0, 10),
-    "slow epidemic": (1.6, 10.0, 60),
-}
 
 
 class ForecastExplorer(Explorer):
@@ -40,33 +32,33 @@ class ForecastExplorer(Explorer):
     """
 
     title = "Forecasting a new epidemic"
+    options = dict(model=None, scaler=None, kind="m2m", window=E.RECIPE.window, horizon=14)
+    presets = {
+        "like held-out P": {"r0": 2.8, "days": 8.0, "start": 35},
+        "before the peak": {"r0": 2.6, "days": 7.0, "start": 25},
+        "outside training: R0 = 4": {"r0": 4.0, "days": 4.0, "start": 10},
+        "slow epidemic": {"r0": 1.6, "days": 10.0, "start": 60},
+    }
 
-    def __init__(self, model=None, scaler=None, kind="m2m", window=E.RECIPE.window, horizon=14):
-        if model is None:
-            model, shipped_scaler = E.load_forecaster()
-            scaler = shipped_scaler if scaler is None else scaler
-        if scaler is None:
+    def check_options(self):
+        if self.model is None:
+            self.model, shipped_scaler = E.load_forecaster()
+            self.scaler = shipped_scaler if self.scaler is None else self.scaler
+        if self.scaler is None:
             raise ValueError("scaler must be given with model (the Scaler of the model's training data)")
-        E._check_model(model)
-        self.model, self.scaler = model, scaler
-        self.kind = E._checks.choice("kind", kind, ("m2o", "m2m"))
-        self.window = E._checks.positive_int("window", window)
-        self.horizon = E._checks.positive_int("horizon", horizon)
+        E._check_model(self.model)
+        self.kind = E._checks.choice("kind", self.kind, ("m2o", "m2m"))
+        self.window = E._checks.positive_int("window", self.window)
+        self.horizon = E._checks.positive_int("horizon", self.horizon)
         if self.window + self.horizon > E.DAYS:
             raise ValueError(f"window + horizon must be at most {E.DAYS} days; got {self.window + self.horizon}")
         self._sim_key, self._sim = None, None
-        super().__init__()
 
     def build(self):
         self.r0 = float_slider("R0 (people one case infects)", 2.6, 1.5, 4.0, step=0.05)
         self.days = float_slider("days infectious (1 / gamma)", 7.0, 4.0, 12.0, step=0.5, readout_format=".1f")
         self.start = int_slider("forecast from day", 30, self.window, E.DAYS + 1 - self.horizon)
-        self.buttons = []
-        for label, values in PRESETS.items():
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, v=values: self.apply(*v))
-            self.buttons.append(b)
-        self.controls = [self.r0, self.days, self.start, widgets.HBox(self.buttons)]
+        self.controls = [self.r0, self.days, self.start]
 
         self.fig, (ax, ax_e) = new_figure(8.6, 3.4, ncols=2, gridspec_kw={"width_ratios": [1.8, 1]})
         days = np.arange(E.DAYS + 1)
@@ -95,11 +87,6 @@ class ForecastExplorer(Explorer):
         style_axes(ax_e, "How far off, by days ahead", "days ahead", "error, % of the town")
         ax_e.legend(loc="upper left", fontsize=7.5)
         self.ax, self.ax_e = ax, ax_e
-
-    def apply(self, r0, days, start):
-        """Set the three sliders at once (what the preset buttons do)."""
-        with self.hold():
-            self.r0.value, self.days.value, self.start.value = r0, days, start
 
     def simulate(self):
         """(SIRCurve, observed counts) of the sliders' epidemic (cached while they do not move)."""

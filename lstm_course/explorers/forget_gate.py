@@ -3,9 +3,6 @@
 The weights are the source texts' worked example (a 3 x 6 matrix acting on [x_t, h_{t-1}])
 times a scale you choose, so the slider can take the gate from the texts' saturated example
 (every unit at 1.000) down to values where a change of bias is visible.
-
-The small helpers here (rows of sliders, bars with value labels) are shared with
-``input_gate.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +13,7 @@ import numpy as np
 from lstm_core.activations import sigmoid
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from ._base import Explorer, float_slider
+from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders
 
 # The worked example of sources 000/003: x_t = [1, 2, 3], h_{t-1} = [4, 5, 6] and
 SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6],
@@ -30,65 +27,7 @@ SOURCE_H = np.array([4.0, 5.0, 6.0])
 C_PREV = np.array([2.0, -1.5, 1.0])
 
 UNITS = 3
-SLIDER_WIDTH = "235px"
 
-
-# --- helpers shared with input_gate.py ---------------------------------------------------------
-
-def vector_sliders(symbol, values, lo, hi, step=0.1):
-    """One slider per unit, described symbol[1], symbol[2], ..."""
-    return [float_slider(f"{symbol}[{k + 1}]", float(v), lo, hi, step=step, width=SLIDER_WIDTH)
-            for k, v in enumerate(values)]
-
-
-def values_of(sliders):
-    return np.array([float(s.value) for s in sliders])
-
-
-def fmt(values, spec=".3f"):
-    """'[0.500, 0.800, 0.900]': fixed formatting, commas, no numpy line wrapping."""
-    return "[" + ", ".join(format(float(v), spec) for v in values) + "]"
-
-
-def preset_button(description, tooltip=""):
-    return widgets.Button(description=description, tooltip=tooltip,
-                          layout=widgets.Layout(width="auto"))
-
-
-class LabelledBars:
-    """A row of bars with a value printed above (or below, when negative) each one."""
-
-    def __init__(self, ax, positions, width, style, label, fill=True, fmt_spec=".3f", offset=0.03):
-        kwargs = dict(hatch=style["hatch"], edgecolor="black", linewidth=0.8, label=label)
-        if fill:
-            kwargs["color"] = style["color"]
-        else:
-            kwargs.update(facecolor="white", edgecolor=style["color"], linewidth=1.5)
-        self.bars = ax.bar(positions, np.zeros(len(positions)), width, **kwargs)
-        self.texts = [ax.text(p, 0.0, "", ha="center", va="bottom", fontsize=8) for p in positions]
-        self.fmt_spec, self.offset = fmt_spec, offset
-
-    def set(self, values):
-        for bar, text, v in zip(self.bars, self.texts, values):
-            v = float(v)
-            bar.set_height(v)
-            text.set_text(format(v, self.fmt_spec))
-            text.set_y(v + self.offset if v >= 0 else v - self.offset)
-            text.set_verticalalignment("bottom" if v >= 0 else "top")
-
-    @property
-    def heights(self):
-        return np.array([b.get_height() for b in self.bars])
-
-
-
-def unit_axis(ax, n=UNITS):
-    ax.set_xticks(range(n))
-    ax.set_xticklabels([f"unit {k + 1}" for k in range(n)])
-    ax.set_xlim(-0.6, n - 0.4)
-
-
-# --- the explorer ---------------------------------------------------------------------------
 
 class ForgetGateExplorer(Explorer):
     """Sliders for x_t, h_{t-1}, the forget bias and the weights' scale; bars of f_t and of
@@ -99,29 +38,29 @@ class ForgetGateExplorer(Explorer):
     """
 
     title = "The forget gate: how much of each memory unit is kept"
-
-    def __init__(self, x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), b_f=(0.0, 0.0, 0.0), shift=0.0, scale=0.1):
-        self._init = dict(x=x, h=h, b_f=b_f, shift=shift, scale=scale)
-        super().__init__()
+    options = dict(x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), b_f=(0.0, 0.0, 0.0), shift=0.0, scale=0.1)
+    preset_tips = {"source example": "x=[1,2,3], h=[4,5,6], source W_f and b_f",
+                   "all zero: f = 0.5": "weights and biases 0",
+                   "bias +5: keep": "weights 0, forget bias +5",
+                   "bias -5: forget": "weights 0, forget bias -5"}
 
     def build(self):
-        v = self._init
-        self.shift = float_slider("forget bias b_f (added to every unit)", v["shift"], -10.0, 10.0, step=0.1,
-                                  width="470px")
-        self.scale = float_slider("weight scale s (W_f = s × source W_f)", v["scale"], -1.0, 1.0, step=0.01,
-                                  width="470px")
-        self.x = vector_sliders("x_t", v["x"], -6.0, 6.0)
-        self.h = vector_sliders("h_{t-1}", v["h"], -6.0, 6.0)
-        self.b = vector_sliders("b_f", v["b_f"], -10.0, 10.0)
+        # the presets without weights put x and h back where they started (they then change nothing)
+        start = {"x": self.x, "h": self.h, "b": np.zeros(UNITS), "scale": 0.0}
         self.presets = {
-            "source example": preset_button("source example", "x=[1,2,3], h=[4,5,6], source W_f and b_f"),
-            "all zero: f = 0.5": preset_button("all zero: f = 0.5", "weights and biases 0"),
-            "bias +5: keep": preset_button("bias +5: keep", "weights 0, forget bias +5"),
-            "bias -5: forget": preset_button("bias -5: forget", "weights 0, forget bias -5"),
+            "source example": {"x": SOURCE_X, "h": SOURCE_H, "b": SOURCE_B_F, "shift": 0.0, "scale": 1.0},
+            "all zero: f = 0.5": {**start, "shift": 0.0},
+            "bias +5: keep": {**start, "shift": 5.0},
+            "bias -5: forget": {**start, "shift": -5.0},
         }
-        for name, button in self.presets.items():
-            button.on_click(lambda _b, name=name: self.apply_preset(name))
-        self.controls = [self.shift, self.scale, *self.x, *self.h, *self.b, *self.presets.values()]
+        self.shift = float_slider("forget bias b_f (added to every unit)", self.shift, -10.0, 10.0, step=0.1,
+                                  width="470px")
+        self.scale = float_slider("weight scale s (W_f = s × source W_f)", self.scale, -1.0, 1.0, step=0.01,
+                                  width="470px")
+        self.x = vector_sliders("x_t", self.x, -6.0, 6.0)
+        self.h = vector_sliders("h_{t-1}", self.h, -6.0, 6.0)
+        self.b = vector_sliders("b_f", self.b_f, -10.0, 10.0)
+        self.controls = [self.shift, self.scale, *self.x, *self.h, *self.b]
 
         self.fig, (ax_f, ax_c) = new_figure(8.0, 3.2, ncols=2)
         units = np.arange(UNITS)
@@ -129,7 +68,7 @@ class ForgetGateExplorer(Explorer):
         ax_f.axhline(1.0, color="grey", linewidth=0.8, linestyle=":")
         ax_f.set_ylim(0.0, 1.2)
         ax_f.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0], ["0 forget", "0.25", "0.5", "0.75", "1 keep"])
-        unit_axis(ax_f)
+        unit_axis(ax_f, UNITS)
         style_axes(ax_f, r"Forget gate $f_t$", "cell-state unit", "share of the memory kept")
 
         w = 0.38
@@ -142,28 +81,14 @@ class ForgetGateExplorer(Explorer):
         lim = 1.35 * np.abs(C_PREV).max()
         ax_c.set_ylim(-lim, lim)
         ax_c.axhline(0.0, color="black", linewidth=0.8)
-        unit_axis(ax_c)
+        unit_axis(ax_c, UNITS)
         ax_c.legend(loc="lower left", fontsize=8)
         style_axes(ax_c, "Memory before and after the gate", "cell-state unit", "cell-state value")
         self.ax_f, self.ax_c = ax_f, ax_c
 
     def control_box(self):
-        row = lambda items: widgets.HBox(items)  # noqa: E731
-        return widgets.VBox([row([self.shift, self.scale]), row(self.x), row(self.h), row(self.b),
-                             row(list(self.presets.values()))])
-
-    def apply_preset(self, name):
-        if name == "source example":
-            x, h, b, shift, scale = SOURCE_X, SOURCE_H, SOURCE_B_F, 0.0, 1.0
-        else:
-            shift = {"all zero: f = 0.5": 0.0, "bias +5: keep": 5.0, "bias -5: forget": -5.0}[name]
-            x, h, b, scale = self._init["x"], self._init["h"], np.zeros(UNITS), 0.0
-        with self.hold():
-            for sliders, vals in ((self.x, x), (self.h, h), (self.b, b)):
-                for s, v in zip(sliders, vals):
-                    s.value = float(v)
-            self.shift.value = shift
-            self.scale.value = scale
+        row = widgets.HBox
+        return widgets.VBox([row([self.shift, self.scale]), row(self.x), row(self.h), row(self.b), self.preset_row])
 
     def compute(self):
         """(W_f, b_f, z, f, 1 - f, f * c_prev) for the sliders' values, from lstm_core."""

@@ -14,16 +14,7 @@ from lstm_core import _checks
 from lstm_core.activations import sigmoid
 from ..demos.highway import CLIM, HIDDEN, LOSSES, T_MAX, THRESHOLD, Y_LIMITS, HighwayResult, highway_gradients, steps_above
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
-
-
-# --- the explorer ----------------------------------------------------------------------------------
-
-PRESETS = {
-    "forget bias 0 (plain init)": {"forget_bias": 0.0},
-    "forget bias 1 (common default)": {"forget_bias": 1.0},
-    "saturated forget gate": {"forget_bias": 6.0},
-}
+from .kit import Explorer, float_slider, int_slider
 
 SERIES = {   # name: (label, colour, line style, marker)
     "path": ("LSTM, cell path only (product of f)", OKABE_ITO["blue"], "--", "s"),
@@ -53,25 +44,24 @@ class HighwayExplorer(Explorer):
     """
 
     title = "The gradient highway: how far back does dL/dc_T reach?"
+    options = dict(forget_bias=1.0, T=60, scale=0.6, loss="c")
+    presets = {
+        "forget bias 0 (plain init)": {"bias_slider": 0.0},
+        "forget bias 1 (common default)": {"bias_slider": 1.0},
+        "saturated forget gate": {"bias_slider": 6.0},
+    }
 
-    def __init__(self, forget_bias=1.0, T=60, scale=0.6, loss="c"):
-        self._init = (float(forget_bias), int(T), float(scale), _checks.choice("loss", loss, LOSSES))
-        super().__init__()
+    def check_options(self):
+        _checks.choice("loss", self.loss, LOSSES)
 
     def build(self):
-        fb, T, s, loss = self._init
-        self.bias_slider = float_slider("forget bias b_f", fb, -4.0, 6.0, step=0.1, readout_format=".1f")
-        self.length_slider = int_slider("sequence length T", T, 5, T_MAX)
-        self.scale_slider = float_slider("recurrent weight scale s", s, 0.0, 2.0, step=0.05)
-        self.loss_toggle = widgets.ToggleButtons(options=[("loss on c_T", "c"), ("loss on h_T", "h")], value=loss,
-                                                 description="loss", style={"button_width": "100px"})
-        self.presets = {}
-        for label, values in PRESETS.items():
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, v=values: self.apply_preset(**v))
-            self.presets[label] = b
-        self.controls = [self.bias_slider, self.length_slider, self.scale_slider, self.loss_toggle,
-                         widgets.HBox(list(self.presets.values()))]
+        self.bias_slider = float_slider("forget bias b_f", self.forget_bias, -4.0, 6.0, step=0.1,
+                                        readout_format=".1f")
+        self.length_slider = int_slider("sequence length T", self.T, 5, T_MAX)
+        self.scale_slider = float_slider("recurrent weight scale s", self.scale, 0.0, 2.0, step=0.05)
+        self.loss_toggle = widgets.ToggleButtons(options=[("loss on c_T", "c"), ("loss on h_T", "h")],
+                                                 value=self.loss, description="loss", style={"button_width": "100px"})
+        self.controls = [self.bias_slider, self.length_slider, self.scale_slider, self.loss_toggle]
 
         self.fig, (ax_l, ax_m) = new_figure(9.0, 4.2, ncols=2, width_ratios=[1.35, 1])
         ks = np.arange(T_MAX + 1)
@@ -106,10 +96,6 @@ class HighwayExplorer(Explorer):
     def _cmap():
         # grey: steps before the start of a shorter sequence; black/white: below/above the colour bar
         return matplotlib.colormaps["viridis"].with_extremes(bad=OKABE_ITO["grey"], under="black", over="white")
-
-    def apply_preset(self, forget_bias):
-        with self.hold():
-            self.bias_slider.value = forget_bias
 
     def compute(self) -> HighwayResult:
         return highway_gradients(self.bias_slider.value, int(self.length_slider.value), self.scale_slider.value,

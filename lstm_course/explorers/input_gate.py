@@ -14,10 +14,12 @@ import ipywidgets as widgets
 
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from ._base import Explorer, float_slider
-from .forget_gate import (SOURCE_H, SOURCE_X, UNITS, LabelledBars, fmt, preset_button,
-                          unit_axis, values_of, vector_sliders)
+from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders
 
+UNITS = 3
+# The worked input of sources 000/003 (the forget gate's too): x_t = [1, 2, 3], h_{t-1} = [4, 5, 6].
+SOURCE_X = np.array([1.0, 2.0, 3.0])
+SOURCE_H = np.array([4.0, 5.0, 6.0])
 # Sources 000/003: a 3 x 6 matrix with rows of 1s, 2s and 3s, and b_i = [1, 1, 1].
 SOURCE_W_I = np.repeat(np.array([[1.0], [2.0], [3.0]]), 6, axis=1)
 SOURCE_B_I = 1.0
@@ -36,32 +38,33 @@ class InputGateExplorer(Explorer):
     """
 
     title = "The input gate and the candidate: what gets written to the memory"
-
-    def __init__(self, x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), scale_i=0.2, b_i=0.0, scale_c=1.0, b_c=0.0):
-        self._init = dict(x=x, h=h, scale_i=scale_i, b_i=b_i, scale_c=scale_c, b_c=b_c)
-        super().__init__()
+    options = dict(x=(0.5, -1.0, 1.0), h=(0.2, -0.4, 0.6), scale_i=0.2, b_i=0.0, scale_c=1.0, b_c=0.0)
+    preset_tips = {"source example": "x=[1,2,3], h=[4,5,6], source W_i, b_i = 1",
+                   "gate shut: write nothing": "input weights 0, b_i = -8",
+                   "gate half open": "input weights 0, b_i = 0",
+                   "gate open: write all": "input weights 0, b_i = +8"}
 
     def build(self):
-        v = self._init
-        w = "470px"
-        self.b_i = float_slider("input bias b_i (every unit)", v["b_i"], -10.0, 10.0, step=0.1, width=w)
-        self.scale_i = float_slider("input weight scale s_i (W_i = s_i × source W_i)", v["scale_i"], -1.0, 1.0,
-                                    step=0.01, width=w)
-        self.b_c = float_slider("candidate bias b_C (every unit)", v["b_c"], -5.0, 5.0, step=0.1, width=w)
-        self.scale_c = float_slider("candidate weight scale s_C (W_C = s_C × our W_C)", v["scale_c"], -3.0, 3.0,
-                                    step=0.05, width=w)
-        self.x = vector_sliders("x_t", v["x"], -6.0, 6.0)
-        self.h = vector_sliders("h_{t-1}", v["h"], -6.0, 6.0)
+        # every preset puts the candidate's sliders back where they started; those without input
+        # weights x and h too (they then change nothing)
+        candidate = {"scale_c": self.scale_c, "b_c": self.b_c}
+        start = {"x": self.x, "h": self.h, "scale_i": 0.0}
         self.presets = {
-            "source example": preset_button("source example", "x=[1,2,3], h=[4,5,6], source W_i, b_i = 1"),
-            "gate shut": preset_button("gate shut: write nothing", "input weights 0, b_i = -8"),
-            "gate half open": preset_button("gate half open", "input weights 0, b_i = 0"),
-            "gate open": preset_button("gate open: write all", "input weights 0, b_i = +8"),
+            "source example": {"x": SOURCE_X, "h": SOURCE_H, "scale_i": 1.0, "b_i": SOURCE_B_I, **candidate},
+            "gate shut: write nothing": {**start, "b_i": -8.0, **candidate},
+            "gate half open": {**start, "b_i": 0.0, **candidate},
+            "gate open: write all": {**start, "b_i": 8.0, **candidate},
         }
-        for name, button in self.presets.items():
-            button.on_click(lambda _b, name=name: self.apply_preset(name))
-        self.controls = [self.b_i, self.scale_i, self.b_c, self.scale_c, *self.x, *self.h,
-                         *self.presets.values()]
+        w = "470px"
+        self.b_i = float_slider("input bias b_i (every unit)", self.b_i, -10.0, 10.0, step=0.1, width=w)
+        self.scale_i = float_slider("input weight scale s_i (W_i = s_i × source W_i)", self.scale_i, -1.0, 1.0,
+                                    step=0.01, width=w)
+        self.b_c = float_slider("candidate bias b_C (every unit)", self.b_c, -5.0, 5.0, step=0.1, width=w)
+        self.scale_c = float_slider("candidate weight scale s_C (W_C = s_C × our W_C)", self.scale_c, -3.0, 3.0,
+                                    step=0.05, width=w)
+        self.x = vector_sliders("x_t", self.x, -6.0, 6.0)
+        self.h = vector_sliders("h_{t-1}", self.h, -6.0, 6.0)
+        self.controls = [self.b_i, self.scale_i, self.b_c, self.scale_c, *self.x, *self.h]
 
         self.fig, (ax_g, ax_w) = new_figure(8.0, 3.2, ncols=2)
         units = np.arange(UNITS)
@@ -76,7 +79,7 @@ class InputGateExplorer(Explorer):
             ax.set_ylim(-1.75, 1.3)
             ax.set_yticks([-1.0, -0.5, 0.0, 0.5, 1.0])
             ax.axhline(0.0, color="black", linewidth=0.8)
-            unit_axis(ax)
+            unit_axis(ax, UNITS)
         ax_g.legend(loc="lower center", ncols=2, fontsize=8)   # below -1: no bar reaches there
         style_axes(ax_g, r"How much ($i_t$) and what ($\tilde C_t$)", "cell-state unit", "gate share / candidate")
         style_axes(ax_w, r"Written to the cell: $i_t * \tilde C_t$", "cell-state unit", "added to c")
@@ -85,22 +88,7 @@ class InputGateExplorer(Explorer):
     def control_box(self):
         row = widgets.HBox
         return widgets.VBox([row([self.b_i, self.scale_i]), row([self.b_c, self.scale_c]), row(self.x),
-                             row(self.h), row(list(self.presets.values()))])
-
-    def apply_preset(self, name):
-        if name == "source example":
-            x, h, scale_i, b_i = SOURCE_X, SOURCE_H, 1.0, SOURCE_B_I
-        else:
-            x, h, scale_i = self._init["x"], self._init["h"], 0.0
-            b_i = {"gate shut": -8.0, "gate half open": 0.0, "gate open": 8.0}[name]
-        with self.hold():
-            for sliders, vals in ((self.x, x), (self.h, h)):
-                for s, v in zip(sliders, vals):
-                    s.value = float(v)
-            self.scale_i.value = scale_i
-            self.b_i.value = b_i
-            self.scale_c.value = self._init["scale_c"]
-            self.b_c.value = self._init["b_c"]
+                             row(self.h), self.preset_row])
 
     def compute(self):
         """(z_i, i, z_C, C~, i * C~) for the sliders' values, from lstm_core."""

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from ..demos import language_model as tx
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider
 
 
 def plot_small_runs(runs, unigram, shipped, window=20):
@@ -73,19 +73,18 @@ class SamplingExplorer(Explorer):
     """
 
     title = "Sampling from the character model"
+    options = dict(model=None, vocab=None, prompt="The ", temperature=0.8, seed=0, length=160, top=12)
 
-    def __init__(self, model=None, vocab=None, prompt="The ", temperature=0.8, seed=0, length=160, top=12):
-        self.model, self.vocab = _shipped(model, vocab)
-        self._prompt0, self._t0, self._seed0 = str(prompt), float(temperature), int(seed)
-        self.length, self.top = int(length), int(top)
+    def check_options(self):
+        self.model, self.vocab = _shipped(self.model, self.vocab)
+        self.length, self.top = int(self.length), int(self.top)
         self._key = None
-        super().__init__()
 
     def build(self):
-        self.prompt = widgets.Text(value=self._prompt0, description="prompt", continuous_update=False,
+        self.prompt = widgets.Text(value=str(self.prompt), description="prompt", continuous_update=False,
                                    style={"description_width": "initial"}, layout=widgets.Layout(width="320px"))
-        self.temperature = float_slider("temperature", self._t0, 0.1, 2.0, step=0.05)
-        self.seed = int_slider("seed", self._seed0, 0, 99)
+        self.temperature = float_slider("temperature", self.temperature, 0.1, 2.0, step=0.05)
+        self.seed = int_slider("seed", self.seed, 0, 99)
         self.resample = widgets.Button(description="resample (next seed)")
         self.resample.on_click(lambda _b: setattr(self.seed, "value", (self.seed.value + 1) % (self.seed.max + 1)))
         self.controls = [self.prompt, self.temperature, self.seed, self.resample]
@@ -157,9 +156,8 @@ class SamplingExplorer(Explorer):
 
 # --- one unit over a text ---------------------------------------------------------------------------
 QUANTITIES = {"cell state tanh(c)": "c", "hidden state h": "h"}
-PRESETS = {"parentheses": "inside parentheses", "``literals``": "inside ``literal``",
-           "code lines": "code line",
-           "line position": "position in line"}
+BEST_UNIT_FOR = {"parentheses": "inside parentheses", "``literals``": "inside ``literal``",
+                 "code lines": "code line", "line position": "position in line"}   # button: indicator
 CMAP = "RdBu"
 
 
@@ -222,8 +220,10 @@ class CellViewer(Explorer):
     """
 
     title = "What does one unit track?"
+    options = dict(unit=None, quantity="cell state tanh(c)")
+    presets_caption = "Best unit for:"
 
-    def __init__(self, unit=None, quantity="cell state tanh(c)"):
+    def build(self):
         s = tx.load_shipped()
         self.model, self.vocab, self.held = s.model, s.vocab, s.held_text
         tr = tx.held_out_trace()
@@ -232,22 +232,15 @@ class CellViewer(Explorer):
         self.excerpt = self.held[self.start:self.end]
         self.found = tx.find_units(self.acts["c"], self.held, k=3)
         self.ind_held = tx.indicators(self.held)
-        self._unit0 = int(self.found["inside parentheses"][0][0]) if unit is None else int(unit)
-        self._q0 = quantity
-        super().__init__()
+        # a button per indicator, named with its best unit: "code lines: unit 12"
+        best = {label: int(self.found[name][0][0]) for label, name in BEST_UNIT_FOR.items()}
+        self.presets = {f"{label}: unit {k}": {"unit": k} for label, k in best.items()}
 
-    def build(self):
         H = self.model.hidden_size
-        self.unit = int_slider("unit", self._unit0, 0, H - 1)
-        self.quantity = widgets.Dropdown(options=list(QUANTITIES), value=self._q0, description="show",
+        self.unit = int_slider("unit", best["parentheses"] if self.unit is None else int(self.unit), 0, H - 1)
+        self.quantity = widgets.Dropdown(options=list(QUANTITIES), value=self.quantity, description="show",
                                          style={"description_width": "initial"})
-        self.presets = {}
-        for label, name in PRESETS.items():
-            b = widgets.Button(description=f"{label}: unit {int(self.found[name][0][0])}",
-                               layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, n=name: self.show_best(n))
-            self.presets[label] = b
-        self.controls = [self.unit, self.quantity, *self.presets.values()]
+        self.controls = [self.unit, self.quantity]
         self.key = widgets.HTML(colour_key())
         self.html = widgets.HTML(layout=widgets.Layout(width="780px"))
 
@@ -276,14 +269,8 @@ class CellViewer(Explorer):
                   loc="upper right", fontsize=7, ncol=4)
         self.ax = ax
 
-    def show_best(self, indicator_name):
-        """Move the slider to the unit most correlated with ``indicator_name``."""
-        self.unit.value = int(self.found[indicator_name][0][0])
-
     def control_box(self):
-        return widgets.VBox([widgets.HBox([self.unit, self.quantity]),
-                             widgets.HBox([widgets.HTML("best unit for:"), *self.presets.values()]),
-                             self.key, self.html])
+        return widgets.VBox([widgets.HBox([self.unit, self.quantity]), self.preset_row, self.key, self.html])
 
     def update(self):
         k, q = int(self.unit.value), QUANTITIES[self.quantity.value]
@@ -320,18 +307,15 @@ class ForgetBoundaryExplorer(Explorer):
     """
 
     title = "Does the forget gate react to the end of a sentence?"
-
-    def __init__(self, marker=". ", threshold=0.1):
-        s = tx.load_shipped()
-        self.held = s.held_text
-        self.f = tx.held_out_trace().f
-        self._m0, self._th0 = marker, float(threshold)
-        super().__init__()
+    options = dict(marker=". ", threshold=0.1)
 
     def build(self):
-        self.marker = widgets.Dropdown(options=MARKERS, value=self._m0, description="right after",
+        self.held = tx.load_shipped().held_text
+        self.f = tx.held_out_trace().f
+        th0 = self.threshold
+        self.marker = widgets.Dropdown(options=MARKERS, value=self.marker, description="right after",
                                        style={"description_width": "initial"})
-        self.threshold = float_slider("threshold (drop in f)", self._th0, 0.02, 0.5, step=0.01)
+        self.threshold = float_slider("threshold (drop in f)", th0, 0.02, 0.5, step=0.01)
         self.controls = [self.marker, self.threshold]
         self.fig, (ax, ax2) = new_figure(8.5, 3.6, ncols=2)
         ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=0.8, label="same as elsewhere")
@@ -350,7 +334,7 @@ class ForgetBoundaryExplorer(Explorer):
                                label="drop in f, units sorted")
         self.curve_sel, = ax2.plot([], [], "v", color=OKABE_ITO["vermillion"], markeredgecolor="black",
                                    markeredgewidth=0.5, markersize=5, label="above the threshold")
-        self.th_line = ax2.axhline(self._th0, color=OKABE_ITO["black"], linestyle=":", linewidth=1.0,
+        self.th_line = ax2.axhline(th0, color=OKABE_ITO["black"], linestyle=":", linewidth=1.0,
                                    label="threshold")
         ax2.axhline(0, color="grey", linewidth=0.6)
         ax2.set_xlim(-1, H)

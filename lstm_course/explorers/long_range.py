@@ -13,8 +13,7 @@ import numpy as np
 from lstm_core import _checks
 from ..demos.long_range import Sweep, long_range_accuracy
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, int_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, int_slider, keep_in_frame
 
 # The models of notebook 12 (labels of experiments.NOTEBOOK_12), drawn the same way in every figure.
 KIND_STYLE = {
@@ -122,21 +121,18 @@ class LongRangeExplorer(Explorer):
     """
 
     title = "Inside the trained models: does the symbol survive the gap?"
+    options = dict(sweep=None, n_sequences=8)
 
-    def __init__(self, sweep=None, n_sequences=8):
-        if sweep is None:
-            sweep = long_range_accuracy(("rnn", "lstm"), **DEMO)
-            self.demo = True
-        else:
-            self.demo = False
-        _check_sweep(sweep)
+    def check_options(self):
+        self.demo = self.sweep is None
+        if self.demo:
+            self.sweep = long_range_accuracy(("rnn", "lstm"), **DEMO)
+        _check_sweep(self.sweep)
         for label in ("lstm", "rnn"):
-            if label not in sweep.models:
-                raise ValueError(f"sweep must hold 'lstm' and 'rnn' runs; it has {sweep.labels}")
-        self.sweep = sweep
-        self.n_sequences = _checks.positive_int("n_sequences", n_sequences)
+            if label not in self.sweep.models:
+                raise ValueError(f"sweep must hold 'lstm' and 'rnn' runs; it has {self.sweep.labels}")
+        self.n_sequences = _checks.positive_int("n_sequences", self.n_sequences)
         self._cache = {}
-        super().__init__()
 
     # --- the numbers -----------------------------------------------------------------------------
     def traces(self, k, seed):

@@ -21,7 +21,7 @@ from lstm_core import activations as act
 from lstm_core.cell import hidden_state
 from lstm_core.output import project, softmax
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider
 
 H = 3
 W_HY = 3.0 * np.eye(H)                 # unit k votes for class k
@@ -55,29 +55,20 @@ class OutputGateExplorer(Explorer):
     """
 
     title = "The output gate: from cell state c to hidden state h to a prediction"
-
-    def __init__(self, c=(0.5, 2.0, -1.5), z_o=(2.0, -2.0, 4.0)):
-        self._c0 = [float(v) for v in c]
-        self._z0 = [float(v) for v in z_o]
-        super().__init__()
+    options = dict(c=(0.5, 2.0, -1.5), z_o=(2.0, -2.0, 4.0))
+    presets = {
+        "source example": {"c_sliders": (0.0, 4.0, 4.0), "z_sliders": (-8.0, -8.0, 8.0)},
+        "gate wide open": {"c_sliders": (1.0, -2.0, 3.0), "z_sliders": (8.0, 8.0, 8.0)},
+        "gate shut": {"c_sliders": (1.0, -2.0, 3.0), "z_sliders": (-8.0, -8.0, -8.0)},
+        "half open": {"c_sliders": (1.0, -2.0, 3.0), "z_sliders": (0.0, 0.0, 0.0)},
+    }
 
     def build(self):
-        self.c_sliders = [float_slider(f"cell state c[{k + 1}]", self._c0[k], *C_RANGE, step=0.05, width="300px")
-                          for k in range(H)]
-        self.z_sliders = [float_slider(f"gate input z_o[{k + 1}]", self._z0[k], *Z_RANGE, step=0.05, width="300px")
-                          for k in range(H)]
-        self.presets = {
-            "source example": ((0.0, 4.0, 4.0), (-8.0, -8.0, 8.0)),
-            "gate wide open": ((1.0, -2.0, 3.0), (8.0, 8.0, 8.0)),
-            "gate shut": ((1.0, -2.0, 3.0), (-8.0, -8.0, -8.0)),
-            "half open": ((1.0, -2.0, 3.0), (0.0, 0.0, 0.0)),
-        }
-        self.buttons = []
-        for label in self.presets:
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, label=label: self.apply_preset(label))
-            self.buttons.append(b)
-        self.controls = [*self.c_sliders, *self.z_sliders, *self.buttons]
+        self.c_sliders = [float_slider(f"cell state c[{k + 1}]", float(self.c[k]), *C_RANGE, step=0.05,
+                                       width="300px") for k in range(H)]
+        self.z_sliders = [float_slider(f"gate input z_o[{k + 1}]", float(self.z_o[k]), *Z_RANGE, step=0.05,
+                                       width="300px") for k in range(H)]
+        self.controls = [*self.c_sliders, *self.z_sliders]
 
         self.fig, (ax_h, ax_p) = new_figure(8.8, 3.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]})
         units = np.arange(H)
@@ -109,15 +100,7 @@ class OutputGateExplorer(Explorer):
 
     def control_box(self):
         return widgets.VBox([widgets.HBox([widgets.VBox(self.c_sliders), widgets.VBox(self.z_sliders)]),
-                             widgets.HBox(self.buttons)])
-
-    def apply_preset(self, label):
-        c, z = self.presets[label]
-        with self.hold():
-            for s, v in zip(self.c_sliders, c):
-                s.value = v
-            for s, v in zip(self.z_sliders, z):
-                s.value = v
+                             self.preset_row])
 
     def compute(self):
         """The explorer's numbers from lstm_core: tanh(c), o, h, class probabilities, P(yes)."""

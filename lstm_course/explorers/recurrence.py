@@ -15,7 +15,7 @@ import numpy as np
 from lstm_core.params import RNNParams
 from ..plotting import OKABE_ITO, PALETTE, new_figure, style_axes
 from lstm_core.rnn import rnn_forward
-from ._base import Explorer, float_slider
+from .kit import Explorer, float_slider, fmt, int_slider
 
 T_STEPS = 12
 INPUT_WEIGHTS = np.array([1.0, -0.7, 0.5, 0.3])      # W_xh, one weight per hidden unit (H = 4, D = 1)
@@ -48,10 +48,6 @@ def unroll_params(scale: float) -> RNNParams:
     return RNNParams(INPUT_WEIGHTS.reshape(H, 1).copy(), float(scale) * recurrent_basis(H), np.zeros(H))
 
 
-def _vec(v) -> str:
-    return "[" + ", ".join(f"{a:+.3f}" for a in v) + "]"
-
-
 class UnrollExplorer(Explorer):
     """Slide t over h_1..h_T of an Elman RNN; a second slider scales the recurrent weights.
 
@@ -60,26 +56,20 @@ class UnrollExplorer(Explorer):
     """
 
     title = "Unrolling an RNN through time"
-
-    def __init__(self, t=1, scale=0.8, inputs="pulse"):
-        self._t0, self._s0, self._in0 = int(t), float(scale), inputs
-        super().__init__()
+    options = dict(t=1, scale=0.8, inputs="pulse")
+    presets = {
+        "no memory (0)": {"scale_slider": 0.0},
+        "fading memory (0.6)": {"scale_slider": 0.6},
+        "amplifying (1.5)": {"scale_slider": 1.5},
+    }
 
     def build(self):
         T, H = T_STEPS, len(INPUT_WEIGHTS)
-        self.t_slider = widgets.IntSlider(value=self._t0, min=1, max=T, step=1, description="time step t",
-                                          continuous_update=True, style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="320px"))
-        self.scale_slider = float_slider("recurrent weight scale", self._s0, 0.0, 2.0, step=0.05)
-        self.inputs = widgets.ToggleButtons(options=["pulse", "step", "sine"], value=self._in0,
+        self.t_slider = int_slider("time step t", self.t, 1, T)
+        self.scale_slider = float_slider("recurrent weight scale", self.scale, 0.0, 2.0, step=0.05)
+        self.inputs = widgets.ToggleButtons(options=["pulse", "step", "sine"], value=self.inputs,
                                             description="input x", style={"button_width": "70px"})
-        self.presets = {}
-        for label, value in (("no memory (0)", 0.0), ("fading memory (0.6)", 0.6),
-                             ("amplifying (1.5)", 1.5)):
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, v=value: self.apply_preset(v))
-            self.presets[label] = b
-        self.controls = [self.t_slider, self.scale_slider, self.inputs, *self.presets.values()]
+        self.controls = [self.t_slider, self.scale_slider, self.inputs]
 
         self.fig, ax0 = new_figure(9.0, 4.0)
         ax0.remove()
@@ -114,7 +104,7 @@ class UnrollExplorer(Explorer):
         ax_h.set_xlim(0.4, T + 0.6)
         ax_h.set_xticks(steps)
         style_axes(ax_h, "Hidden state h_1 .. h_T (rnn_forward)", "time step t", "h_t (each unit)")
-        self.vlines = [ax.axvline(self._t0, color="black", linewidth=1.0, alpha=0.5) for ax in (ax_x, ax_h)]
+        self.vlines = [ax.axvline(self.t, color="black", linewidth=1.0, alpha=0.5) for ax in (ax_x, ax_h)]
 
         units = np.arange(1, H + 1)
         self.h_bars = ax_b.bar(units, np.zeros(H), width=0.6, color=PALETTE[:H], edgecolor="black",
@@ -131,10 +121,6 @@ class UnrollExplorer(Explorer):
         self.fig.legend(handles=[*self.h_lines, self.prev_marks], loc="outside lower center", ncols=H + 1,
                         fontsize=8, handlelength=3)
         self.ax_x, self.ax_h, self.ax_b = ax_x, ax_h, ax_b
-
-    def apply_preset(self, scale):
-        with self.hold():
-            self.scale_slider.value = scale
 
     def compute(self):
         """(xs (T,), hs (T, H), memoryless (T, H)): inputs, hidden states from rnn_forward, and
@@ -174,8 +160,8 @@ class UnrollExplorer(Explorer):
         lines = [
             f"Step t = {t} of {T}; input x_{t} = {xs[t - 1]:+.3f}; recurrent weight scale = {s:.2f} "
             f"(W_hh stretches any vector by exactly this factor).",
-            f"h_{t} = tanh(W_xh x_{t} + W_hh h_{t - 1}) = {_vec(h_t)}  (bars; the lines show every step).",
-            f"h_{t - 1} = {_vec(h_prev)}  (black dashes" + ("; h_0 = 0 before the first step)." if t == 1 else ")."),
+            f"h_{t} = tanh(W_xh x_{t} + W_hh h_{t - 1}) = {fmt(h_t, '+.3f')}  (bars; the lines show every step).",
+            f"h_{t - 1} = {fmt(h_prev, '+.3f')}  (black dashes" + ("; h_0 = 0 before the first step)." if t == 1 else ")."),
             f"Length |h_{t}| = {norm:.3f}. Part of h_{t} carried over from earlier steps "
             f"(distance to the memoryless tanh(W_xh x_{t})): {carried:.3f}.",
         ]

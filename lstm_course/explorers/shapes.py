@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from lstm_core.counting import GATES_PER_CELL, count_params
 from lstm_core.params import KERAS_GATE_ORDER, TORCH_GATE_ORDER, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, int_slider
+from .kit import Explorer, int_slider
 
 TEACH_ORDER = ("f", "i", "g", "o")
 LAYOUTS = (
@@ -54,23 +54,21 @@ class LayoutExplorer(Explorer):
     """
 
     title = "Where each gate's weights live: one LSTM layer in five layouts"
+    options = dict(layout="torch", input_size=3, hidden_size=2, gate="f")
 
-    def __init__(self, layout="torch", input_size=3, hidden_size=2, gate="f"):
-        if layout not in LAYOUT_NAMES:
-            raise ValueError(f"layout must be one of {list(LAYOUT_NAMES)}; got {layout!r}")
-        if gate not in TEACH_ORDER:
-            raise ValueError(f"gate must be one of {list(TEACH_ORDER)}; got {gate!r}")
-        self._init = (layout, int(input_size), int(hidden_size), gate)
-        super().__init__()
+    def check_options(self):
+        if self.layout not in LAYOUT_NAMES:
+            raise ValueError(f"layout must be one of {list(LAYOUT_NAMES)}; got {self.layout!r}")
+        if self.gate not in TEACH_ORDER:
+            raise ValueError(f"gate must be one of {list(TEACH_ORDER)}; got {self.gate!r}")
 
     def build(self):
-        layout, d, h, gate = self._init
-        self.layout = widgets.Dropdown(options=list(LAYOUTS), value=layout, description="layout",
+        self.layout = widgets.Dropdown(options=list(LAYOUTS), value=self.layout, description="layout",
                                        style={"description_width": "initial"},
                                        layout=widgets.Layout(width="420px"))
-        self.d_slider = int_slider("input size D", d, 1, 12)
-        self.h_slider = int_slider("hidden size H", h, 1, 8)
-        self.gate = widgets.ToggleButtons(options=[(GATE_WORDS[g], g) for g in TEACH_ORDER], value=gate,
+        self.d_slider = int_slider("input size D", self.input_size, 1, 12)
+        self.h_slider = int_slider("hidden size H", self.hidden_size, 1, 8)
+        self.gate = widgets.ToggleButtons(options=[(GATE_WORDS[g], g) for g in TEACH_ORDER], value=self.gate,
                                           description="find", style={"button_width": "130px"})
         self.controls = [self.layout, self.d_slider, self.h_slider, self.gate]
 
@@ -333,31 +331,24 @@ class ParamCountExplorer(Explorer):
     """
 
     title = "Counting parameters: one bias per gate, or two"
+    options = dict(input_size=128, hidden_size=64, layers=1, cell="lstm")
+    presets = {
+        "source 001: 128 -> 64": {"d_slider": 128, "h_slider": 64, "layers_slider": 1, "cell": "lstm"},
+        "source 001: 4096 -> 256": {"d_slider": 4096, "h_slider": 256, "layers_slider": 1, "cell": "lstm"},
+        "smallest: 1 -> 1": {"d_slider": 1, "h_slider": 1, "layers_slider": 1, "cell": "lstm"},
+    }
 
-    def __init__(self, input_size=128, hidden_size=64, layers=1, cell="lstm"):
-        if cell not in GATES_PER_CELL:
-            raise ValueError(f"cell must be one of {list(GATES_PER_CELL)}; got {cell!r}")
-        self._init = (int(input_size), int(hidden_size), int(layers), cell)
-        super().__init__()
+    def check_options(self):
+        if self.cell not in GATES_PER_CELL:
+            raise ValueError(f"cell must be one of {list(GATES_PER_CELL)}; got {self.cell!r}")
 
     def build(self):
-        d, h, n, cell = self._init
-        self.d_slider = int_slider("input size D", d, 1, 4096)
-        self.h_slider = int_slider("hidden size H", h, 1, 1024)
-        self.layers_slider = int_slider("layers", n, 1, 4)
-        self.cell = widgets.Dropdown(options=list(CELLS), value=cell, description="cell",
+        self.d_slider = int_slider("input size D", self.input_size, 1, 4096)
+        self.h_slider = int_slider("hidden size H", self.hidden_size, 1, 1024)
+        self.layers_slider = int_slider("layers", self.layers, 1, 4)
+        self.cell = widgets.Dropdown(options=list(CELLS), value=self.cell, description="cell",
                                      style={"description_width": "initial"})
-        self.presets = {
-            "source 001: 128 -> 64": (128, 64, 1, "lstm"),
-            "source 001: 4096 -> 256": (4096, 256, 1, "lstm"),
-            "smallest: 1 -> 1": (1, 1, 1, "lstm"),
-        }
-        self.buttons = []
-        for label, values in self.presets.items():
-            b = widgets.Button(description=label, layout=widgets.Layout(width="190px"))
-            b.on_click(lambda _b, v=values: self.apply(*v))
-            self.buttons.append(b)
-        self.controls = [self.d_slider, self.h_slider, self.layers_slider, self.cell, *self.buttons]
+        self.controls = [self.d_slider, self.h_slider, self.layers_slider, self.cell]
 
         self.fig, (ax_all, ax_b) = new_figure(8.5, 3.2, ncols=2, width_ratios=[2.2, 1])
         rows = ["one bias\nper gate", "two biases\nper gate"]
@@ -386,12 +377,7 @@ class ParamCountExplorer(Explorer):
     def control_box(self):
         return widgets.VBox([widgets.HBox([widgets.VBox([self.d_slider, self.h_slider]),
                                            widgets.VBox([self.layers_slider, self.cell])]),
-                             widgets.HBox(self.buttons)])
-
-    def apply(self, d, h, n, cell):
-        """Set all four controls at once (one update)."""
-        with self.hold():
-            self.d_slider.value, self.h_slider.value, self.layers_slider.value, self.cell.value = d, h, n, cell
+                             self.preset_row])
 
     @staticmethod
     def split(D, H, layers, cell, nb):

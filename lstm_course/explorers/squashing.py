@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from lstm_core import activations as act
 from ..plotting import FUNCTION_STYLE, OKABE_ITO, freeze_layout, new_figure, style_axes
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, int_slider, keep_in_frame
 
 N_MAX = 30
 X_RANGE = (-6.0, 6.0)
@@ -70,28 +68,18 @@ class SaturationExplorer(Explorer):
     """
 
     title = "Saturation: how much gradient survives a chain of n squashing layers"
-
-    def __init__(self, x=2.0, n=10):
-        self._x0, self._n0 = float(x), int(n)
-        super().__init__()
+    options = dict(x=2.0, n=10)
+    presets = {
+        "best case: x = 0": {"x_slider": 0.0, "n_slider": 10},
+        "saturated: x = 3": {"x_slider": 3.0, "n_slider": 10},
+        "deep: x = 1, n = 30": {"x_slider": 1.0, "n_slider": 30},
+    }
 
     def build(self):
         lo, hi = X_RANGE
-        self.x_slider = float_slider("operating point x", self._x0, lo, hi, step=0.05)
-        self.n_slider = widgets.IntSlider(value=self._n0, min=1, max=N_MAX, step=1, description="layers n",
-                                          continuous_update=True, style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="320px"))
-        self.presets = {
-            "best case: x = 0": (0.0, 10),
-            "saturated: x = 3": (3.0, 10),
-            "deep: x = 1, n = 30": (1.0, 30),
-        }
-        self.buttons = []
-        for label in self.presets:
-            b = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            b.on_click(lambda _b, label=label: self.apply_preset(label))
-            self.buttons.append(b)
-        self.controls = [self.x_slider, self.n_slider, *self.buttons]
+        self.x_slider = float_slider("operating point x", self.x, lo, hi, step=0.05)
+        self.n_slider = int_slider("layers n", self.n, 1, N_MAX)
+        self.controls = [self.x_slider, self.n_slider]
 
         self.fig, (ax_d, ax_g) = new_figure(8.5, 3.4, ncols=2, gridspec_kw={"width_ratios": [1, 1.3]})
         grid = np.linspace(lo, hi, 401)
@@ -111,7 +99,7 @@ class SaturationExplorer(Explorer):
                       ax_d.axhline(1.0, color="grey", linewidth=0.8, linestyle=":"))
         ax_d.set_ylim(-0.05, 1.12)
         ax_d.set_xlim(lo, hi)
-        self.vline = ax_d.axvline(self._x0, color="grey", linewidth=0.8)
+        self.vline = ax_d.axvline(self.x, color="grey", linewidth=0.8)
         ax_d.legend(loc="upper right", fontsize=8)
         style_axes(ax_d, "Slope of one layer at x", "operating point x", "slope")
 
@@ -128,12 +116,6 @@ class SaturationExplorer(Explorer):
         # no later limits need more room (the base class then keeps this layout)
         ax_g.set_ylim(10.0 ** -DECADE_STEPS[-1], 3.0)
         freeze_layout(self.fig)
-
-    def apply_preset(self, label):
-        x, n = self.presets[label]
-        with self.hold():
-            self.x_slider.value = x
-            self.n_slider.value = n
 
     def update(self):
         x = float(self.x_slider.value)
@@ -189,18 +171,18 @@ class ActivationExplorer(Explorer):
     """
 
     title = "Squashing functions and their slopes"
+    options = dict(functions=("sigmoid", "tanh"), x=1.0, x_range=(-8.0, 8.0))
 
-    def __init__(self, functions=("sigmoid", "tanh"), x=1.0, x_range=(-8.0, 8.0)):
-        unknown = [f for f in functions if f not in FUNCTIONS]
-        if unknown or not functions:
-            raise ValueError(f"functions must be a non-empty subset of {list(FUNCTIONS)}; got {list(functions)}")
-        self.functions = tuple(functions)
-        self._x0, self._range = float(x), (float(x_range[0]), float(x_range[1]))
-        super().__init__()
+    def check_options(self):
+        unknown = [f for f in self.functions if f not in FUNCTIONS]
+        if unknown or not self.functions:
+            raise ValueError(f"functions must be a non-empty subset of {list(FUNCTIONS)}; got {list(self.functions)}")
+        self.functions = tuple(self.functions)
+        self.x_range = (float(self.x_range[0]), float(self.x_range[1]))
 
     def build(self):
-        lo, hi = self._range
-        self.slider = float_slider("input x", self._x0, lo, hi, step=0.05)
+        lo, hi = self.x_range
+        self.slider = float_slider("input x", self.x, lo, hi, step=0.05)
         self.controls = [self.slider]
         self.fig, (ax_f, ax_d) = new_figure(8.0, 3.0, ncols=2)
         grid = np.linspace(lo, hi, 401)
@@ -225,8 +207,8 @@ class ActivationExplorer(Explorer):
         bottom = -1.05 if "tanh" in self.functions else -0.05
         ax_f.set_ylim(bottom, top)
         ax_d.set_ylim(-0.05, 1.1)
-        self.vline_f = ax_f.axvline(self._x0, color="grey", linewidth=0.8)
-        self.vline_d = ax_d.axvline(self._x0, color="grey", linewidth=0.8)
+        self.vline_f = ax_f.axvline(self.x, color="grey", linewidth=0.8)
+        self.vline_d = ax_d.axvline(self.x, color="grey", linewidth=0.8)
         style_axes(ax_f, "The functions", "x", "value")
         style_axes(ax_d, "Their derivatives", "x", "slope")
         ax_f.legend(loc="lower right", fontsize=8)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 
-import ipywidgets as widgets
 import numpy as np
 
 # Re-exported: the notebook and tests import them from here too. Named one by one, not with *:
@@ -20,8 +19,7 @@ from ..demos.vanishing import (CLIFF_KICK, CLIFF_LR, CLIFF_START, CLIFF_STEPS, C
                     recurrent_matrix, step_bounds, verdict)
 from lstm_core import _checks
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from ._base import Explorer, float_slider, int_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, int_slider, keep_in_frame
 
 HIDDEN = FLOW_HIDDEN         # H = 16, units of the explorer's RNN (the old names stay importable)
 T_MAX = FLOW_T_MAX           # the longest sequence
@@ -32,14 +30,6 @@ LOSS_FLOOR = 1e-5            # smaller losses are drawn at this value on the log
 
 
 # --- the explorers ----------------------------------------------------------------------------------
-
-FLOW_PRESETS = {
-    "linear, radius 0.8": (0.8, 60, 0.0),
-    "linear, radius 1.2": (1.2, 60, 0.0),
-    "small inputs, radius 1": (1.0, 60, 0.1),
-    "large weights, saturated": (3.0, 60, 2.0),
-}
-
 
 def _edge(values):
     """values pulled into Y_LIMITS (for drawing), and masks of those below / above."""
@@ -55,23 +45,19 @@ class GradientFlowExplorer(Explorer):
     """
 
     title = "Vanishing and exploding gradients in a plain RNN"
-
-    def __init__(self, radius=1.0, T=60, input_scale=0.1):
-        self._init = (float(radius), int(T), float(input_scale))
-        super().__init__()
+    options = dict(radius=1.0, T=60, input_scale=0.1)
+    presets = {
+        "linear, radius 0.8": {"radius_slider": 0.8, "length_slider": 60, "input_slider": 0.0},
+        "linear, radius 1.2": {"radius_slider": 1.2, "length_slider": 60, "input_slider": 0.0},
+        "small inputs, radius 1": {"radius_slider": 1.0, "length_slider": 60, "input_slider": 0.1},
+        "large weights, saturated": {"radius_slider": 3.0, "length_slider": 60, "input_slider": 2.0},
+    }
 
     def build(self):
-        r, T, s = self._init
-        self.radius_slider = float_slider("spectral radius of W_hh", r, 0.1, 3.0, step=0.05)
-        self.length_slider = int_slider("sequence length T", T, 5, T_MAX)
-        self.input_slider = float_slider("input scale", s, 0.0, 3.0, step=0.05)
-        self.presets = {}
-        for label, values in FLOW_PRESETS.items():
-            button = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
-            button.on_click(lambda _b, v=values: self.apply_preset(*v))
-            self.presets[label] = button
-        self.controls = [self.radius_slider, self.length_slider, self.input_slider,
-                         widgets.HBox(list(self.presets.values()))]
+        self.radius_slider = float_slider("spectral radius of W_hh", self.radius, 0.1, 3.0, step=0.05)
+        self.length_slider = int_slider("sequence length T", self.T, 5, T_MAX)
+        self.input_slider = float_slider("input scale", self.input_scale, 0.0, 3.0, step=0.05)
+        self.controls = [self.radius_slider, self.length_slider, self.input_slider]
 
         self.fig, (ax_g, ax_s) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.4, 1])
         ts = np.arange(1, T_MAX + 1)
@@ -105,12 +91,6 @@ class GradientFlowExplorer(Explorer):
         style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
         ax_s.legend(loc="lower left", fontsize=7, handlelength=3)
         self.ax_g, self.ax_s = ax_g, ax_s
-
-    def apply_preset(self, radius, T, input_scale):
-        with self.hold():
-            self.radius_slider.value = radius
-            self.length_slider.value = T
-            self.input_slider.value = input_scale
 
     def compute(self) -> GradientFlow:
         return gradient_flow(self.radius_slider.value, int(self.length_slider.value), self.input_slider.value)
@@ -162,17 +142,14 @@ class ClippingExplorer(Explorer):
     """
 
     title = "Gradient clipping on a loss cliff"
-
-    def __init__(self, max_norm=1.0, w0=CLIFF_START[0], b0=CLIFF_START[1]):
-        self._init = (float(max_norm), float(w0), float(b0))
-        super().__init__()
+    options = dict(max_norm=1.0, w0=CLIFF_START[0], b0=CLIFF_START[1])
 
     def build(self):
-        m, w0, b0 = self._init
         (wl, wh), (bl, bh) = CLIFF_VIEW
-        self.clip_slider = float_slider("clip threshold max_norm", m, 0.1, 5.0, step=0.1, readout_format=".1f")
-        self.w_slider = float_slider("start w0", w0, 0.8, 2.2, step=0.05)
-        self.b_slider = float_slider("start b0", b0, -0.6, 0.3, step=0.05)
+        self.clip_slider = float_slider("clip threshold max_norm", self.max_norm, 0.1, 5.0, step=0.1,
+                                        readout_format=".1f")
+        self.w_slider = float_slider("start w0", self.w0, 0.8, 2.2, step=0.05)
+        self.b_slider = float_slider("start b0", self.b0, -0.6, 0.3, step=0.05)
         self.controls = [self.clip_slider, self.w_slider, self.b_slider]
 
         self.fig, (ax_p, ax_l) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.25, 1])

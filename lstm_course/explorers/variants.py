@@ -29,8 +29,7 @@ from lstm_core.cell import lstm_step
 from lstm_core.params import LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.variants import CoupledParams, GRUParams, PeepholeParams, coupled_forward, gru_forward, peephole_forward
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, keep_in_frame
 
 # (w_x, w_h) of each LSTM gate; every bias is 0 except the forget gate's (the keep bias slider).
 WEIGHTS = {"f": (1.0, 0.5), "i": (1.5, -0.5), "o": (1.0, 1.0), "g": (2.0, 0.5)}
@@ -39,13 +38,7 @@ GRU_N_BIAS_H = 0.5           # b_hn, the recurrent-side candidate bias that r al
 
 X_RANGE, H_RANGE, C_RANGE = (-3.0, 3.0), (-1.0, 1.0), (-2.0, 2.0)
 BIAS_RANGE, PEEP_RANGE = (-4.0, 4.0), (-2.0, 2.0)
-START = {"x": 1.0, "h_prev": 0.5, "c_prev": 1.0, "bias": 1.0, "peephole": 0.5}
-PRESETS = {
-    "start": START,
-    "keep (bias +3)": {**START, "bias": 3.0},
-    "overwrite (bias -3)": {**START, "bias": -3.0},
-    "no peepholes (p = 0)": {**START, "peephole": 0.0},
-}
+START = {"x_slider": 1.0, "h_slider": 0.5, "c_slider": 1.0, "bias_slider": 1.0, "peep_slider": 0.5}
 
 CELLS = ("LSTM", "peephole", "coupled", "GRU")
 # what each bar of the two panels shows, per cell: (key of the value, label under the bar, style)
@@ -98,22 +91,22 @@ class VariantExplorer(Explorer):
     """
 
     title = "Four cells, one step: the LSTM and its variants on the same input and state"
+    presets = {
+        "start": START,
+        "keep (bias +3)": {**START, "bias_slider": 3.0},
+        "overwrite (bias -3)": {**START, "bias_slider": -3.0},
+        "no peepholes (p = 0)": {**START, "peep_slider": 0.0},
+    }
 
     def build(self):
         self.cells = build_cells()
-        self.x_slider = float_slider("input x_t", START["x"], *X_RANGE, step=0.05)
-        self.h_slider = float_slider("previous h_{t-1}", START["h_prev"], *H_RANGE, step=0.05)
-        self.c_slider = float_slider("previous c_{t-1}", START["c_prev"], *C_RANGE, step=0.05)
-        self.bias_slider = float_slider("keep bias (b_f, and b_z of the GRU)", START["bias"], *BIAS_RANGE,
+        self.x_slider = float_slider("input x_t", START["x_slider"], *X_RANGE, step=0.05)
+        self.h_slider = float_slider("previous h_{t-1}", START["h_slider"], *H_RANGE, step=0.05)
+        self.c_slider = float_slider("previous c_{t-1}", START["c_slider"], *C_RANGE, step=0.05)
+        self.bias_slider = float_slider("keep bias (b_f, and b_z of the GRU)", START["bias_slider"], *BIAS_RANGE,
                                         step=0.05, width="380px")
-        self.peep_slider = float_slider("peephole weight p", START["peephole"], *PEEP_RANGE, step=0.05)
-        self.preset_buttons = {}
-        for name in PRESETS:
-            btn = widgets.Button(description=name, layout=widgets.Layout(width="auto"))
-            btn.on_click(lambda _b, n=name: self.apply_preset(n))
-            self.preset_buttons[name] = btn
-        self.controls = [self.x_slider, self.h_slider, self.c_slider, self.bias_slider, self.peep_slider,
-                         *self.preset_buttons.values()]
+        self.peep_slider = float_slider("peephole weight p", START["peep_slider"], *PEEP_RANGE, step=0.05)
+        self.controls = [self.x_slider, self.h_slider, self.c_slider, self.bias_slider, self.peep_slider]
 
         self.fig, (ax_g, ax_s) = new_figure(9.0, 3.8, ncols=2)
         self.ax_gates, self.ax_states = ax_g, ax_s
@@ -150,9 +143,9 @@ class VariantExplorer(Explorer):
         style_axes(ax_s, "Candidate, new cell state c_t, new h_t", "", "value")
         ax_g.grid(False, axis="x")
         ax_s.grid(False, axis="x")
-        self.c_prev_line = ax_s.axhline(START["c_prev"], color=GATE_STYLE["c"]["color"], linestyle=":",
+        self.c_prev_line = ax_s.axhline(START["c_slider"], color=GATE_STYLE["c"]["color"], linestyle=":",
                                         linewidth=1.4, label="$c_{t-1}$")
-        self.h_prev_line = ax_s.axhline(START["h_prev"], color=GATE_STYLE["h"]["color"], linestyle="--",
+        self.h_prev_line = ax_s.axhline(START["h_slider"], color=GATE_STYLE["h"]["color"], linestyle="--",
                                         linewidth=1.2, label="$h_{t-1}$")
         ax_s.legend(loc="lower right", fontsize=7, ncols=2)
         keep_in_frame(*fixed)
@@ -160,14 +153,7 @@ class VariantExplorer(Explorer):
     def control_box(self):
         left = widgets.VBox([widgets.HTML("<b>Input and state</b>"), self.x_slider, self.h_slider, self.c_slider])
         right = widgets.VBox([widgets.HTML("<b>Cell settings</b>"), self.bias_slider, self.peep_slider])
-        presets = widgets.HBox([widgets.HTML("<b>Presets:</b>&nbsp;"), *self.preset_buttons.values()])
-        return widgets.VBox([widgets.HBox([left, right]), presets])
-
-    def apply_preset(self, name):
-        p = PRESETS[name]
-        with self.hold():
-            self.x_slider.value, self.h_slider.value, self.c_slider.value = p["x"], p["h_prev"], p["c_prev"]
-            self.bias_slider.value, self.peep_slider.value = p["bias"], p["peephole"]
+        return widgets.VBox([widgets.HBox([left, right]), self.preset_row])
 
     # --- computing ------------------------------------------------------------------------------
     def compute(self):

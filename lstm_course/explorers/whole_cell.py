@@ -16,8 +16,7 @@ from lstm_core.cell import gate_value, lstm_step
 from lstm_core.params import GATE_NAMES, GATES, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.sequence import lstm_forward
-from ._base import Explorer, float_slider
-from ._frame import keep_in_frame
+from .kit import Explorer, float_slider, int_slider, keep_in_frame
 
 INPUT_RANGE = (-4.0, 4.0)     # x_t, h_{t-1}, c_{t-1}
 WEIGHT_RANGE = (-5.0, 5.0)
@@ -90,6 +89,7 @@ class WholeCellExplorer(Explorer):
     """
 
     title = "The whole cell: one unit, every number on the drawing"
+    presets = {**PRESETS, "random": None}        # random: a new seeded cell each time (apply_preset)
 
     def build(self):
         from ..diagram import CellDiagram
@@ -106,15 +106,10 @@ class WholeCellExplorer(Explorer):
         self.wx_slider = float_slider("weight on x_t (w_x)", wx, *WEIGHT_RANGE, step=0.05)
         self.wh_slider = float_slider("weight on h_{t-1} (w_h)", wh, *WEIGHT_RANGE, step=0.05)
         self.b_slider = float_slider("bias b", b, *BIAS_RANGE, step=0.05)
-        self.preset_buttons = {}
-        for name in list(PRESETS) + ["random"]:
-            btn = widgets.Button(description=name, layout=widgets.Layout(width="auto"))
-            btn.on_click(lambda _b, n=name: self.apply_preset(n))
-            self.preset_buttons[name] = btn
         self.seed = 0
         self.preset_name = "hand example"
         self.controls = [self.x_slider, self.h_slider, self.c_slider, self.gate_dd,
-                         self.wx_slider, self.wh_slider, self.b_slider, *self.preset_buttons.values()]
+                         self.wx_slider, self.wh_slider, self.b_slider]
         self.diagram = CellDiagram()
         self.fig, self.ax = self.diagram.fig, self.diagram.ax
         # the arrows, nodes and words never change: drawn once into the cached frame, so a move
@@ -127,8 +122,7 @@ class WholeCellExplorer(Explorer):
         inputs = widgets.VBox([widgets.HTML("<b>Inputs</b>"), self.x_slider, self.h_slider, self.c_slider])
         weights = widgets.VBox([widgets.HTML("<b>Weights</b>"), self.gate_dd, self.wx_slider,
                                 self.wh_slider, self.b_slider])
-        presets = widgets.HBox([widgets.HTML("<b>Presets:</b>&nbsp;"), *self.preset_buttons.values()])
-        return widgets.VBox([widgets.HBox([inputs, weights]), presets])
+        return widgets.VBox([widgets.HBox([inputs, weights]), self.preset_row])
 
     # --- presets --------------------------------------------------------------------------------
     def apply_preset(self, name):
@@ -239,9 +233,7 @@ class SequenceExplorer(Explorer):
         self.trace = lstm_forward(self.params, self.xs)
         T, H = self.xs.shape[1], self.params.hidden_size
         self.T, self.H = T, H
-        self.t_slider = widgets.IntSlider(value=1, min=1, max=T, step=1, description="time step t",
-                                          continuous_update=True, style={"description_width": "initial"},
-                                          layout=widgets.Layout(width="420px"))
+        self.t_slider = int_slider("time step t", 1, 1, T, width="420px")
         self.play = widgets.Play(value=1, min=1, max=T, step=1, interval=700, description="play")
         widgets.jslink((self.play, "value"), (self.t_slider, "value"))
         self.controls = [self.t_slider]

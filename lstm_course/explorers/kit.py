@@ -1,0 +1,333 @@
+"""The widget kit: the ``Explorer`` base class and the parts every explorer shares.
+
+An explorer declares its constructor's keyword options and its preset buttons as data, and
+implements ``build()`` and ``update()``::
+
+    class GateExplorer(Explorer):
+        title = "The gate"
+        options = dict(bias=0.0, scale=1.0)          # GateExplorer(bias=2.0): self.bias before build()
+        presets = {"shut": {"bias_slider": -8.0},     # button label: {control attribute: value}
+                   "open": {"bias_slider": 8.0, "scale_slider": 0.0}}
+        preset_tips = {"shut": "bias -8: the gate lets nothing through"}
+
+        def build(self):                              # controls, figure and artists, once
+            self.bias_slider = float_slider("bias b", self.bias, -10.0, 10.0)
+            self.scale_slider = float_slider("scale s", self.scale, -1.0, 1.0)
+            self.controls = [self.bias_slider, self.scale_slider]
+            self.fig, ax = new_figure(6.0, 3.0)
+            ...
+
+        def update(self):                             # compute, set artists in place, readout
+            ...
+            self.set_readout([...])
+
+The base class checks the options (an unknown name is a TypeError that names it; a subclass adds
+its own checks in ``check_options()``), wires every control to ``update``, makes one row of preset
+buttons under the controls (``apply_preset(label)`` does what a button does, in one update), lays
+the parts out, caches the figure's frame (``_frame.py``), and makes sure a slider can never crash
+the notebook: an error inside ``update`` is shown in the status line instead of raised.
+
+Beside it: ``float_slider`` and ``int_slider`` (the course's sliders), ``vector_sliders`` and
+``values_of`` (one slider per unit of a vector), ``LabelledBars`` (bars with their values written
+on them), ``unit_axis``, ``fmt`` (a vector in a fixed format) and ``keep_in_frame`` (artists that
+never change, drawn once into the cached frame).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import inspect
+import re
+
+import ipywidgets as widgets
+import numpy as np
+from IPython.display import display
+
+from ..formatting import show
+from ..plotting import freeze_layout
+from ._frame import FrameCache, keep_in_frame
+
+__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "LabelledBars", "unit_axis",
+           "fmt", "keep_in_frame"]
+
+
+# --- controls ---------------------------------------------------------------------------------
+
+def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
+                 width="320px"):
+    """A FloatSlider with the course's defaults (live updates, a readable label)."""
+    return widgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        readout_format=readout_format, continuous_update=continuous,
+        style={"description_width": "initial"}, layout=widgets.Layout(width=width),
+    )
+
+
+def int_slider(description, value, min, max, step=1, width="320px"):
+    """An IntSlider with the course's defaults (live updates, a readable label)."""
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+                             continuous_update=True, style={"description_width": "initial"},
+                             layout=widgets.Layout(width=width))
+
+
+def vector_sliders(symbol, values, lo, hi, step=0.1, width="235px"):
+    """One slider per unit of a vector, described symbol[1], symbol[2], ..."""
+    return [float_slider(f"{symbol}[{k + 1}]", float(v), lo, hi, step=step, width=width)
+            for k, v in enumerate(values)]
+
+
+def values_of(sliders) -> np.ndarray:
+    """The sliders' values as a float array (the vector that ``vector_sliders`` edits)."""
+    return np.array([float(s.value) for s in sliders])
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+class LabelledBars:
+    """A row of bars with a value printed above (or below, when negative) each one."""
+
+    def __init__(self, ax, positions, width, style, label, fill=True, fmt_spec=".3f", offset=0.03):
+        kwargs = dict(hatch=style["hatch"], edgecolor="black", linewidth=0.8, label=label)
+        if fill:
+            kwargs["color"] = style["color"]
+        else:
+            kwargs.update(facecolor="white", edgecolor=style["color"], linewidth=1.5)
+        self.bars = ax.bar(positions, np.zeros(len(positions)), width, **kwargs)
+        self.texts = [ax.text(p, 0.0, "", ha="center", va="bottom", fontsize=8) for p in positions]
+        self.fmt_spec, self.offset = fmt_spec, offset
+
+    def set(self, values):
+        for bar, text, v in zip(self.bars, self.texts, values):
+            v = float(v)
+            bar.set_height(v)
+            text.set_text(format(v, self.fmt_spec))
+            text.set_y(v + self.offset if v >= 0 else v - self.offset)
+            text.set_verticalalignment("bottom" if v >= 0 else "top")
+
+    @property
+    def heights(self):
+        return np.array([b.get_height() for b in self.bars])
+
+
+def unit_axis(ax, n):
+    """x ticks 'unit 1' .. 'unit n' under bars at 0 .. n - 1."""
+    ax.set_xticks(range(n))
+    ax.set_xticklabels([f"unit {k + 1}" for k in range(n)])
+    ax.set_xlim(-0.6, n - 0.4)
+
+
+def fmt(values, spec=".3f") -> str:
+    """'[0.500, 0.800, 0.900]': fixed formatting, commas, no numpy line wrapping
+    (``lstm_course.show`` with three decimals unless ``spec`` says otherwise)."""
+    return show(values, spec)
+
+
+# --- the explorer -----------------------------------------------------------------------------
+
+def _is_widget_canvas(canvas) -> bool:
+    return isinstance(canvas, widgets.DOMWidget)
+
+
+class Explorer:
+    """Base class: sliders and presets in, readouts and plot artists updated in place out.
+
+    options:       the constructor's keyword options with their defaults (immutable values); each
+                   is set as an attribute of the same name before ``build()``, and may also be
+                   given positionally, in this order.
+    presets:       {button label: {name of a control attribute: value}}; an attribute holding a
+                   list of controls (``vector_sliders``) takes a sequence, one value each. A class
+                   attribute, or set in ``build()`` when the values depend on the options.
+    preset_tips:   {button label: tooltip}.
+    presets_caption: the words in front of the preset buttons.
+    cache_frame:   draw the figure's frame (axes, ticks, labels, titles) once as an image and
+                   redraw only the data on each move (see ``_frame.py``). None (the default) does
+                   it on ipympl and plain Agg canvases; False never.
+    """
+
+    title = ""
+    cache_frame = None
+    options: dict = {}
+    presets: dict = {}
+    preset_tips: dict = {}
+    presets_caption = "Presets:"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # help(SomeExplorer) and Jupyter's Shift-Tab show the options as a signature
+        cls.__signature__ = inspect.Signature([
+            inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+            for name, default in cls.options.items()])
+
+    def __init__(self, *args, **options):
+        name, known = type(self).__name__, list(self.options)
+        if len(args) > len(known):
+            raise TypeError(f"{name} takes at most {len(known)} positional argument(s) ({', '.join(known)}); "
+                            f"got {len(args)}")
+        for option, value in zip(known, args):
+            if option in options:
+                raise TypeError(f"{name} got two values for {option}")
+            options[option] = value
+        unknown = [option for option in options if option not in self.options]
+        if unknown:
+            raise TypeError(f"{name} has no option {', '.join(map(repr, unknown))}; "
+                            f"its options are {', '.join(known) or 'none'}")
+        for option, default in self.options.items():
+            setattr(self, option, options.get(option, default))
+        self.check_options()
+
+        self._held = False
+        self.controls: list = []
+        self.fig = None
+        self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self.status = widgets.HTML()
+        self.build()
+        self.preset_buttons = {label: self._preset_button(label) for label in self.presets}
+        self.preset_row = None
+        if self.preset_buttons:
+            self.preset_row = widgets.HBox([widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
+                                            *self.preset_buttons.values()])
+        for control in self.leaf_controls():
+            if hasattr(control, "value"):
+                control.observe(self._on_change, names="value")
+        self._figure_out = None
+        self._widget = None
+        self.update()
+        self._frame = None
+        if self.fig is not None:
+            freeze_layout(self.fig)
+            if self.cache_frame is not False:
+                self._frame = FrameCache(self.fig)
+                self._frame.refresh()
+                if not _is_widget_canvas(self.fig.canvas):
+                    self.fig.canvas.draw()   # a plain canvas shows the state at once
+
+    # --- to implement -------------------------------------------------------------------------
+    def check_options(self):
+        """Check the options (set as attributes) and fill in computed defaults; raise a
+        TypeError or ValueError that names the option. Runs before ``build()``."""
+
+    def build(self):
+        raise NotImplementedError
+
+    def update(self):
+        raise NotImplementedError
+
+    # --- presets and several controls at once --------------------------------------------------
+    def _preset_button(self, label):
+        button = widgets.Button(description=label, tooltip=self.preset_tips.get(label, ""),
+                                layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _button: self.apply_preset(label))
+        return button
+
+    def apply_preset(self, label):
+        """What the preset button ``label`` does: set its controls, with one update."""
+        self.set_values(**self.presets[label])
+
+    def set_values(self, **values):
+        """Set several controls at once, with one update at the end: each keyword names an
+        attribute holding a control (its value is set) or a list of controls (one value each)."""
+        with self.hold():
+            for name, value in values.items():
+                target = getattr(self, name)
+                if isinstance(target, (list, tuple)):
+                    for control, v in zip(target, value, strict=True):
+                        control.value = v
+                else:
+                    target.value = value
+
+    # --- machinery ------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def hold(self):
+        """Set several controls at once (a preset) with one update at the end."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+        self._on_change()
+
+    def _on_change(self, change=None):
+        if self._held:
+            return
+        try:
+            self.update()
+            self.status.value = ""
+        except Exception as err:  # a slider must never crash the notebook
+            self.status.value = f"<span style='color:#D55E00'>Could not update: {html.escape(str(err))}</span>"
+        self.redraw()
+
+    def leaf_controls(self):
+        """Every control, with those nested in boxes taken out of their boxes, in order; the
+        preset buttons last."""
+        out, todo = [], list(self.controls) + list(self.preset_buttons.values())
+        while todo:
+            c = todo.pop(0)
+            if isinstance(c, widgets.Box):
+                todo = list(c.children) + todo
+            else:
+                out.append(c)
+        return out
+
+    def set_readout(self, lines):
+        """Show ``lines`` (plain text, one item a line) under the figure."""
+        body = "<br>".join(html.escape(line) for line in lines)
+        self.readout.value = f"<div style='font-family:monospace; font-size:13px'>{body}</div>"
+
+    @property
+    def readout_text(self) -> str:
+        """The readout as plain text (what a test or a screen reader would read)."""
+        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.readout.value)))
+
+    def redraw(self):
+        if self.fig is None:
+            return
+        if self._frame is not None:
+            self._frame.refresh()
+        if _is_widget_canvas(self.fig.canvas):
+            self.fig.canvas.draw_idle()
+        elif self._figure_out is not None:
+            with self._figure_out:
+                self._figure_out.clear_output(wait=True)
+                display(self.fig)
+        else:
+            self.fig.canvas.draw_idle()
+
+    def _figure_widget(self):
+        if self.fig is None:
+            return None
+        if _is_widget_canvas(self.fig.canvas):
+            return self.fig.canvas
+        if self._frame is not None:          # an inline backend re-renders at its own dpi
+            self._frame.release()
+            self._frame = None
+        self._figure_out = widgets.Output()
+        with self._figure_out:
+            display(self.fig)
+        return self._figure_out
+
+    def control_box(self):
+        """How the controls are laid out: one under the other, then the row of presets. An
+        override arranges them its own way and places ``self.preset_row`` (None without presets)."""
+        parts = list(self.controls)
+        if self.preset_row is not None:
+            parts.append(self.preset_row)
+        return widgets.VBox(parts)
+
+    @property
+    def widget(self):
+        """The whole explorer as one ipywidgets box."""
+        if self._widget is None:
+            parts = []
+            if self.title:
+                parts.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
+            parts.append(self.control_box())
+            fig = self._figure_widget()
+            if fig is not None:
+                parts.append(fig)
+            parts += [self.readout, self.status]
+            self._widget = widgets.VBox(parts)
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -18,7 +18,7 @@ NUMBERS = {
     # "i_t is 1 in every unit": even the smallest, sigma(22), rounds to 1; also the range ends, b_i = 1
     "1": calc(f"L.sigmoid({Z_I}[0])"),
     # the explorer's 'gate shut' preset: input weights scaled to 0, so i = sigma(b_i) = sigma(-8)
-    "0.0003": calc("(lambda ex: ex.apply_preset('gate shut') or "
+    "0.0003": calc("(lambda ex: ex.apply_preset('gate shut: write nothing') or "
                    "(L.sigmoid(ex.b_i.value) if ex.scale_i.value == 0 else np.nan))(IG.InputGateExplorer())",
                    names={"IG": "lstm_course.explorers.input_gate"}),
     "0": define("the ends of the gate's range (0, 1), i = 0 as 'shut', b_C = 0 chosen for the candidate"),

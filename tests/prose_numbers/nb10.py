@@ -37,11 +37,11 @@ NUMBERS = {
     # the gradient-flow explorer and its presets
     "1e-20": calc("W.Y_LIMITS[0]", names=FW),
     "1e20": calc("W.Y_LIMITS[1]", names=FW),
-    "60": calc("W.FLOW_PRESETS['linear, radius 0.8'][1]", names=FW),         # T = 60 in the presets
-    "59": calc("W.FLOW_PRESETS['linear, radius 0.8'][1] - 1", names=FW),     # steps back from T = 60 to 1
-    "1.2": calc("W.FLOW_PRESETS['linear, radius 1.2'][0]", names=FW),
+    "60": calc("W.GradientFlowExplorer.presets['linear, radius 0.8']['length_slider']", names=FW),         # T = 60 in the presets
+    "59": calc("W.GradientFlowExplorer.presets['linear, radius 0.8']['length_slider'] - 1", names=FW),     # steps back from T = 60 to 1
+    "1.2": calc("W.GradientFlowExplorer.presets['linear, radius 1.2']['radius_slider']", names=FW),
     "100": calc("F.FLOW_T_MAX", names=F),                                    # drag T to 100; also "50 or 100 steps"
-    "0.96": calc("F.gradient_flow(*W.FLOW_PRESETS['small inputs, radius 1']).slope.mean()", names=FW),
+    "0.96": calc("F.gradient_flow(*W.GradientFlowExplorer.presets['small inputs, radius 1'].values()).slope.mean()", names=FW),
     # the edge is met at step 3 (radius 3 in presets 2, 4, 5; '3 of the 8' is tested)
     "3": calc(f"int(np.argmax({RUN}.norm))", names=F),
     # preset 5, radius 3, T = 60, the input scale raised one slider step at a time (also 'radius 0.8', 'w_0 = 0.8')

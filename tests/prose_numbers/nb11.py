@@ -12,7 +12,7 @@ PATH = f"F.cell_path_gradients({TRACE}, np.ones((1, 4)))[0]"
 FULL = f"F.cell_gradients({TRACE}, dc_last=np.ones((1, 4))).dc[0]"
 
 # The explorer with a preset's forget bias (its other settings as it starts: T = 60, s = 0.6, loss on c_T).
-PRESET = "F.highway_gradients(W.PRESETS[{label!r}]['forget_bias'])"
+PRESET = "F.highway_gradients(W.HighwayExplorer.presets[{label!r}]['bias_slider'])"
 GATES_0 = PRESET.format(label="forget bias 0 (plain init)")
 GATES_1 = PRESET.format(label="forget bias 1 (common default)")
 SATURATED = PRESET.format(label="saturated forget gate")
@@ -51,7 +51,7 @@ NUMBERS = {
     "0.5": calc(f"{GATES_0}.f.mean()", names=FW),                         # bias 0: the gates average 0.5 (also sigmoid(0))
     "9": calc(f"F.steps_above(np.linalg.norm({GATES_0}.path, axis=1))", names=FW),   # cell path above 1e-3
     "0.73": calc(f"{GATES_1}.f.mean()", names=FW),
-    "6": calc("W.PRESETS['saturated forget gate']['forget_bias']", names=FW),
-    "0.998": calc("L.sigmoid(W.PRESETS['saturated forget gate']['forget_bias'])", names=FW),  # the gates' mean too
+    "6": calc("W.HighwayExplorer.presets['saturated forget gate']['bias_slider']", names=FW),
+    "0.998": calc("L.sigmoid(W.HighwayExplorer.presets['saturated forget gate']['bias_slider'])", names=FW),  # the gates' mean too
     "0.865": calc(f"np.linalg.norm({SATURATED}.path[60])", names=FW),     # the readout: 8.65e-01
 }

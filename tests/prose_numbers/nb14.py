@@ -28,5 +28,5 @@ NUMBERS = {
     "10%": tested(CLAIMS),                                       # many-to-many at least 10% below, tomorrow
     "7": code(),                                                 # the horizons (1, 7, 14)
     "14": code(),                                                # ... and the explorer's 14-day rollout
-    "4": calc("W.PRESETS['outside training: R0 = 4'][0]", names=W),
+    "4": calc("W.ForecastExplorer.presets['outside training: R0 = 4']['r0']", names=W),
 }

@@ -38,7 +38,7 @@ NUMBERS = {
     "0.99": calc(f"{KEEP}['LSTM']['f']", names=V),
     "78%": calc(f"100 * {KEEP}['LSTM']['i']", names=V),
     "1%": calc(f"100 * {KEEP}['coupled']['i']", names=V),
-    "-3": calc("V.PRESETS['overwrite (bias -3)']['bias']", names=V),
+    "-3": calc("V.VariantExplorer.presets['overwrite (bias -3)']['bias_slider']", names=V),
     "0.15": calc(f"{OVERWRITE}['LSTM']['f']", names=V),
     "85%": calc(f"100 * {OVERWRITE}['coupled']['i']", names=V),
     # the race (lstm_course.demos.variants.RACE) and notebook 12's settings (experiments.NOTEBOOK_12)

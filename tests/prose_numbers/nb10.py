@@ -2,6 +2,7 @@
 from _prose import calc, code, define, source, tested
 
 F = {"F": "lstm_course.demos.vanishing"}                                         # the math of the notebook
+GF = "W.GradientFlowExplorer.presets"                                # the gradient-flow explorer's presets
 FW = {"F": "lstm_course.demos.vanishing", "W": "lstm_course.explorers.vanishing"}    # ... and the explorers' presets and axes
 
 FLOW = "F.gradient_flow(1.3, 40, 0.5)"              # "The bound, checked on a run": radius 1.3, 40 steps, inputs 0.5
@@ -37,11 +38,11 @@ NUMBERS = {
     # the gradient-flow explorer and its presets
     "1e-20": calc("W.Y_LIMITS[0]", names=FW),
     "1e20": calc("W.Y_LIMITS[1]", names=FW),
-    "60": calc("W.GradientFlowExplorer.presets['linear, radius 0.8']['length_slider']", names=FW),         # T = 60 in the presets
-    "59": calc("W.GradientFlowExplorer.presets['linear, radius 0.8']['length_slider'] - 1", names=FW),     # steps back from T = 60 to 1
-    "1.2": calc("W.GradientFlowExplorer.presets['linear, radius 1.2']['radius_slider']", names=FW),
+    "60": calc(f"{GF}['linear, radius 0.8']['length_slider']", names=FW),         # T = 60 in the presets
+    "59": calc(f"{GF}['linear, radius 0.8']['length_slider'] - 1", names=FW),     # steps back from T = 60 to 1
+    "1.2": calc(f"{GF}['linear, radius 1.2']['radius_slider']", names=FW),
     "100": calc("F.FLOW_T_MAX", names=F),                                    # drag T to 100; also "50 or 100 steps"
-    "0.96": calc("F.gradient_flow(*W.GradientFlowExplorer.presets['small inputs, radius 1'].values()).slope.mean()", names=FW),
+    "0.96": calc(f"F.gradient_flow(*{GF}['small inputs, radius 1'].values()).slope.mean()", names=FW),
     # the edge is met at step 3 (radius 3 in presets 2, 4, 5; '3 of the 8' is tested)
     "3": calc(f"int(np.argmax({RUN}.norm))", names=F),
     # preset 5, radius 3, T = 60, the input scale raised one slider step at a time (also 'radius 0.8', 'w_0 = 0.8')

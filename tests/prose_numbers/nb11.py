@@ -52,6 +52,7 @@ NUMBERS = {
     "9": calc(f"F.steps_above(np.linalg.norm({GATES_0}.path, axis=1))", names=FW),   # cell path above 1e-3
     "0.73": calc(f"{GATES_1}.f.mean()", names=FW),
     "6": calc("W.HighwayExplorer.presets['saturated forget gate']['bias_slider']", names=FW),
-    "0.998": calc("L.sigmoid(W.HighwayExplorer.presets['saturated forget gate']['bias_slider'])", names=FW),  # the gates' mean too
+    # the gates' mean too
+    "0.998": calc("L.sigmoid(W.HighwayExplorer.presets['saturated forget gate']['bias_slider'])", names=FW),
     "0.865": calc(f"np.linalg.norm({SATURATED}.path[60])", names=FW),     # the readout: 8.65e-01
 }

@@ -42,7 +42,7 @@ def _numbers(text):
     return [float(m.replace(",", "")) for m in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?(?![\d])", text)]
 
 
-NUMERIC = sorted(i for i, ex in EXERCISES.items() if is_numeric(ex) and ex.tol is None)
+NUMERIC = sorted(i for i, ex in EXERCISES.items() if is_numeric(ex))
 
 
 def _fallback_texts(ex):
@@ -76,8 +76,8 @@ def test_the_hints_that_gave_the_answer_away_no_longer_do():
     # every formula; the linear-trend hints stated the three increments
     assert "16" not in check("08-keras-forget-column", 17).message
     assert "Count from 0" in check("08-keras-forget-column", 17).message
-    fallback = EXERCISES["09-step-backward"].fallback
-    assert "outer" not in fallback and ".T @" not in fallback
+    for fallback in _fallback_texts(EXERCISES["09-step-backward"]):
+        assert "outer" not in fallback and ".T @" not in fallback
     for answer in ([1800, 1800, 1800], [2100, 2100, 2100]):
         message = check("14-naive", answer).message
         assert not re.search(r"\+\s*[369]00", message), message

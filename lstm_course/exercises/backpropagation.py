@@ -153,17 +153,14 @@ def _segment(name):
     return slice(start, start + sizes[NAMES.index(name)])
 
 
-def _differs(name, tol=1e-6):
-    """A hint predicate: this gradient is not the reference one."""
-    return lambda a, w: not np.allclose(a[_segment(name)], w[_segment(name)], atol=tol)
-
-
-def _matches(kind, name=None, tol=1e-6):
-    def test(a, w):
-        v = _variant(kind)
-        part = slice(None) if name is None else _segment(name)
-        return np.allclose(a[part], v[part], atol=tol) and not np.allclose(a[part], w[part], atol=tol)
-    return test
+def _first_gradient_off(a, w):
+    """The fallback: name the first gradient that is off, without giving its formula away."""
+    for name in NAMES:
+        part = _segment(name)
+        if not np.allclose(a[part], w[part], rtol=1e-4, atol=1e-8):
+            return (f"{name} is not right yet (every gradient before it in the order {', '.join(NAMES)} "
+                    f"is). Derive it again from dz, or check {name} on its own with L.gradcheck.")
+    return "Some gradient is off: check each one on its own with L.gradcheck."
 
 
 register("09-step-backward", Exercise(
@@ -171,27 +168,23 @@ register("09-step-backward", Exercise(
               "h = tanh(W_xh x + W_hh h_prev + b): given dh = dL/dh, return (dx, dh_prev, dW_xh, dW_hh, db). "
               "Check it with check('09-step-backward', step_backward_answer(my_rnn_step_backward))."),
     expected=lambda: _pack(reference_step_gradients(step_case())),
-    tol=1e-8,
+    sig=4,
     explain=("Your step backward matches lstm_core.rnn_backward. Looping it from the last step to the "
              "first, adding each step's dW_xh, dW_hh and db, and passing dh_prev down (plus the loss's "
              "own dL/dh_(t-1)) is the whole of BPTT."),
     hints=[
-        (_matches("no_slope"), "Every gradient is off by the tanh' factor: first make "
-                               "dz = dh * (1 - h**2), then use dz everywhere in place of dh."),
-        (_matches("slope_of_h_prev"), "tanh' is taken at this step's output h, not at h_prev: "
-                                      "dz = dh * (1 - h**2)."),
-        (_matches("no_transpose", "dh_prev"), "dh_prev: going backwards, the matrix is transposed: "
-                                              "dh_prev = W_hh.T @ dz."),
-        (_matches("outer_swapped", "dW_hh"), "dW_hh is the transpose of the right answer: row i of W_hh "
-                                             "feeds unit i, so dW_hh = np.outer(dz, h_prev)."),
-        (_matches("db_is_dh", "db"), "db is the gradient at the pre-activation, after tanh': db = dz, "
-                                     "not dh."),
-        (lambda a, w: not np.any(a), "Every gradient is zero: replace the placeholder zeros with your "
-                                     "formulas (start with dz = dh * (1 - h**2))."),
-        # otherwise name the first gradient that is off, without giving its formula away
-        *((_differs(name), f"{name} is not right yet (every gradient before it in the order {', '.join(NAMES)} "
-                           f"is). Derive it again from dz, or check {name} on its own with L.gradcheck.")
-          for name in NAMES),
+        Hint(lambda: _variant("no_slope"), "Every gradient is off by the tanh' factor: first make "
+                                           "dz = dh * (1 - h**2), then use dz everywhere in place of dh."),
+        Hint(lambda: _variant("slope_of_h_prev"), "tanh' is taken at this step's output h, not at h_prev: "
+                                                  "dz = dh * (1 - h**2)."),
+        Hint(lambda: _variant("no_transpose"), "dh_prev: going backwards, the matrix is transposed: "
+                                               "dh_prev = W_hh.T @ dz."),
+        Hint(lambda: _variant("outer_swapped"), "dW_hh is the transpose of the right answer: row i of W_hh "
+                                                "feeds unit i, so dW_hh = np.outer(dz, h_prev)."),
+        Hint(lambda: _variant("db_is_dh"), "db is the gradient at the pre-activation, after tanh': db = dz, "
+                                           "not dh."),
+        Hint(lambda: np.zeros_like(_variant("no_slope")), "Every gradient is zero: replace the placeholder zeros "
+                                                          "with your formulas (start with dz = dh * (1 - h**2))."),
     ],
-    fallback="Some gradient is off: check each one on its own with L.gradcheck.",
+    fallback=_first_gradient_off,
 ))

@@ -202,21 +202,25 @@ def _within(got: np.ndarray, want: np.ndarray, digits, slack: float) -> bool:
 
 def _rounded_too_far(got: np.ndarray, want: np.ndarray, digits) -> bool:
     """got is want rounded (correctly) to fewer than ``digits`` significant digits in some entry,
-    and right to its own digits in every entry."""
+    and right to its own digits in every entry. The entries of a vector may also be rounded to
+    one number of decimals, as long as the largest keeps fewer than ``digits`` digits
+    ([0.67, 0.24, 0.09] or [0.7, 0.2, 0.1] for [0.665, 0.245, 0.090])."""
     if digits is None or got.shape != want.shape or digits <= 1:
         return False
     scale = float(np.max(np.abs(want))) if want.size else 0.0
+    if scale == 0 or not math.isfinite(scale):
+        return False
+    units = [_unit(0.0, k, scale) for k in range(1, digits)] if want.size > 1 else []   # decimals
     short = False
     for g, w in zip(got.ravel(), want.ravel()):
         g, w = float(g), float(w)
         if abs(g - w) <= _unit(w, digits, scale) * (1 + 1e-9):
             continue                                     # this entry is precise enough
-        for k in range(1, digits):
-            if g != 0 and _round_sig(g, k) == g and abs(g - w) <= 0.5 * _unit(w, k, scale) * (1 + 1e-9):
-                short = True
-                break
-        else:
+        units_here = [_unit(w, k, scale) for k in range(1, digits)] + units
+        if g == 0 or not any(abs(g - w) <= 0.5 * u * (1 + 1e-9) and abs(g / u - round(g / u)) < 1e-6
+                             for u in units_here):
             return False
+        short = True
     return short
 
 
@@ -228,15 +232,19 @@ def _as_answer(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
-def matches(exercise, answer, value) -> bool:
-    """The answer is ``value`` (a wrong answer of a hint), to the exercise's precision or rounded further."""
+def matches(exercise, answer, value, rounded=True) -> bool:
+    """The answer is ``value`` (a hint's wrong answer) to the exercise's precision, or (``rounded``)
+    that value rounded further."""
     got, v = _as_answer(answer), _as_answer(value)
     if v.size == 1 and got.size == 1:
         got, v = got.reshape(()), v.reshape(())
     if got.shape != v.shape:
         return False
+    digits = exercise.sig
+    if digits is None and not np.all(v == np.round(v)):
+        digits, rounded = 3, False   # a mistake that gives a fraction where a whole number is wanted
     with np.errstate(all="ignore"):
-        return _within(got, v, exercise.sig, 1.0) or _rounded_too_far(got, v, exercise.sig)
+        return _within(got, v, digits, 1.0) or (rounded and _rounded_too_far(got, v, digits))
 
 
 def _is_placeholder(answer) -> bool:
@@ -272,9 +280,11 @@ def check(exercise_id: str, answer) -> Feedback:
             return Feedback(True, ex.explain)
         if _rounded_too_far(got, want, ex.sig):
             return Feedback(False, f"give {ex.sig} significant digits.", status="close")
-        for hint in ex.hints:
-            if matches(ex, got, _hint_value(hint)):
-                return Feedback(False, hint.message)
+        wrongs = [(hint, _hint_value(hint)) for hint in ex.hints]
+        for rounded in (False, True):                    # a hint's own value first, then its roundings
+            for hint, value in wrongs:
+                if matches(ex, got, value, rounded):
+                    return Feedback(False, hint.message)
         if got.shape != want.shape:
             return Feedback(False, f"The answer should have shape {want.shape} "
                                    f"({'one number' if want.ndim == 0 else f'{want.size} numbers'}); "

@@ -39,28 +39,22 @@ def _pulse(w=PULSE_W):
     return h, terms, total
 
 
-def _near(value):
-    return lambda a, w: abs(float(np.ravel(a)[0]) - value) < 1e-3
-
-
 register("09-pulse-dw", Exercise(
     question=("A one-unit RNN has input weight 1, recurrent weight w = 0.5 and no bias: "
               "h_t = tanh(x_t + w h_(t-1)), h_0 = 0. It reads x = 1, 0, 0, and the loss is L = h_3. "
-              "What is dL/dw (three decimals)? Remember that w is used at every step."),
+              "What is dL/dw? Remember that w is used at every step."),
     expected=lambda: _pulse()[2],
-    tol=1e-3,
+    sig=3,
     explain=("Three terms, one per use of w: dz_3 h_2 = {:.3f}, dz_2 h_1 = {:.3f} and dz_1 h_0 = 0 "
              "(h_0 = 0). Their sum is the gradient of the shared weight.").format(*_pulse()[1][::-1][:2]),
     hints=[
-        (_near(_pulse()[1][2]), "That is only the last step's term dz_3 h_2. The same w also acted at "
-                                "step 2: send the gradient back through it (dL/dh_2 = w dz_3) and add "
-                                "that step's term."),
-        (_near(_pulse()[1][1]), "That is the term of step 2 alone. Add the term of step 3, dz_3 h_2."),
-        (_near(_pulse()[0][1] + PULSE_W * _pulse()[0][0]),
-         "You left out the tanh' factors. Each step's term is dz_t h_(t-1) with "
-         "dz_t = dL/dh_t (1 - h_t^2)."),
-        (lambda a, w: abs(float(np.ravel(a)[0])) < 1e-9,
-         "The input is 0 at steps 2 and 3, but h_1 and h_2 are not: w multiplies them."),
+        Hint(lambda: _pulse()[1][2], "That is only the last step's term dz_3 h_2. The same w also acted at "
+                                     "step 2: send the gradient back through it (dL/dh_2 = w dz_3) and add "
+                                     "that step's term."),
+        Hint(lambda: _pulse()[1][1], "That is the term of step 2 alone. Add the term of step 3, dz_3 h_2."),
+        Hint(lambda: _pulse()[0][1] + PULSE_W * _pulse()[0][0],
+             "The tanh' factors are missing. Each step's term is dz_t h_(t-1) with dz_t = dL/dh_t (1 - h_t^2)."),
+        Hint(0.0, "The input is 0 at steps 2 and 3, but h_1 and h_2 are not: w multiplies them."),
     ],
     fallback=("Go backwards: dz_3 = 1 - h_3^2, term dz_3 h_2; then dL/dh_2 = w dz_3, "
               "dz_2 = dL/dh_2 (1 - h_2^2), term dz_2 h_1; add the terms."),

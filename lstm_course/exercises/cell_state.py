@@ -74,3 +74,73 @@ register("05-hadamard", Exercise(
     fallback=("Multiply the two vectors unit by unit (not the dot product, which sums to one number): "
               "first with first, second with second, third with third."),
 ))
+
+
+# --- coding exercise: 05-cell-update -----------------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_cell_state(f, i, g, c_prev):
+    """The new cell state c = f * c_prev + i * g (elementwise).
+
+    f, i: gates in (0, 1); g: candidate in (-1, 1); c_prev: old cell state; all (B, H).
+    Returns c: (B, H)."""
+    return f * c_prev + i * g
+
+
+def _cell_cases():
+    rng = np.random.default_rng(5)
+    out = []
+    for B, H in ((1, 3), (3, 5), (2, 4)):
+        sig = lambda a: 1 / (1 + np.exp(-a))      # noqa: E731
+        out.append(dict(f=sig(rng.normal(size=(B, H))), i=sig(rng.normal(size=(B, H))),
+                        g=np.tanh(rng.normal(size=(B, H))), c_prev=rng.normal(0, 2, (B, H))))
+    return out
+
+
+def _cell_swapped(f, i, g, c_prev):
+    """f with the candidate and i with the old memory."""
+    return f * g + i * c_prev
+
+
+def _cell_one_minus_f(f, i, g, c_prev):
+    """(1 - f) * c_prev: reading f as a share to forget."""
+    return (1 - f) * c_prev + i * g
+
+
+def _cell_no_input_gate(f, i, g, c_prev):
+    """The candidate added without the input gate."""
+    return f * c_prev + g
+
+
+def _cell_matmul(f, i, g, c_prev):
+    """@ (a matrix product) instead of * (elementwise)."""
+    return f @ c_prev + i @ g
+
+
+def _cell_tanh_again(f, i, g, c_prev):
+    """tanh applied to the sum: that belongs to the hidden state, not to c."""
+    return np.tanh(f * c_prev + i * g)
+
+
+register("05-cell-update", CodeExercise(
+    question=("Write my_cell_state(f, i, g, c_prev) -> c, the cell-state update c = f * c_prev + i * g "
+              "(elementwise) for a batch: every argument and c have shape (B, H)."),
+    solution=my_cell_state,
+    reference=lambda f, i, g, c_prev: cell_state_update(f, i, g, c_prev),
+    cases=_cell_cases,
+    outputs=("c",),
+    hints=[
+        Hint(_cell_matmul, "@ is a matrix product. The update multiplies entry by entry (the Hadamard product): "
+                           "unit k's gate scales only unit k's memory."),
+        Hint(_cell_swapped, "The forget gate f scales the OLD memory c_prev; the input gate i scales the "
+                            "candidate g."),
+        Hint(_cell_one_minus_f, "f is the share KEPT (f = 1 keeps everything), so it multiplies c_prev as it is."),
+        Hint(_cell_no_input_gate, "The candidate g enters only through the input gate: it is scaled by i."),
+        Hint(_cell_tanh_again, "c is not squashed: the cell state can grow beyond 1. The tanh comes later, in "
+                               "the hidden state h = o * tanh(c)."),
+    ],
+    explain="Two elementwise products and a sum: the cell state is the LSTM's long-term memory, and this "
+            "addition is why its gradient can travel far (notebook 11).",
+))

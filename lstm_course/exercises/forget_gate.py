@@ -61,3 +61,83 @@ register("03-wf-size", Exercise(
     ],
     fallback="Rows: one per cell-state unit (the same as the hidden size). Columns: one per entry of [x_t, h_(t-1)].",
 ))
+
+
+# --- coding exercise: 03-gate ------------------------------------------------------------------------
+import lstm_core as L  # noqa: E402
+from lstm_core.cell import gate_value  # noqa: E402
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_gate(x, h_prev, W, b):
+    """One gate: a = sigmoid(W [x, h_prev] + b), for a batch.
+
+    x: (B, D), h_prev: (B, H), W: (H, D + H) (its first D columns read x), b: (H,).
+    Returns a: (B, H)."""
+    v = np.concatenate([x, h_prev], axis=1)    # (B, D + H): x first, then h_prev, each row one example
+    z = v @ W.T + b                            # (B, H): row vectors meet W transposed
+    return L.sigmoid(z)
+
+
+def _gate_cases():
+    rng = np.random.default_rng(3)
+    out = []
+    for B, D, H in ((1, 2, 3), (4, 3, 2), (2, 5, 4)):
+        out.append(dict(x=rng.normal(size=(B, D)), h_prev=np.tanh(rng.normal(size=(B, H))),
+                        W=rng.normal(0, 0.8, (H, D + H)), b=rng.normal(0, 0.5, H)))
+    return out
+
+
+def _gate_hx(x, h_prev, W, b):
+    """[h_prev, x] instead of [x, h_prev]: W's columns meet the wrong inputs."""
+    return L.sigmoid(np.concatenate([h_prev, x], axis=1) @ W.T + b)
+
+
+def _gate_no_transpose(x, h_prev, W, b):
+    """v @ W: the shapes (B, D+H) and (H, D+H) do not chain."""
+    return L.sigmoid(np.concatenate([x, h_prev], axis=1) @ W + b)
+
+
+def _gate_axis0(x, h_prev, W, b):
+    """np.concatenate without axis=1 stacks the batch rows instead of joining the features."""
+    return L.sigmoid(np.concatenate([x, h_prev]) @ W.T + b)
+
+
+def _gate_no_bias(x, h_prev, W, b):
+    """The bias left out."""
+    return L.sigmoid(np.concatenate([x, h_prev], axis=1) @ W.T)
+
+
+def _gate_tanh(x, h_prev, W, b):
+    """tanh (the candidate's squashing) instead of the sigmoid."""
+    return np.tanh(np.concatenate([x, h_prev], axis=1) @ W.T + b)
+
+
+def _gate_linear(x, h_prev, W, b):
+    """The pre-activation z returned, without the sigmoid."""
+    return np.concatenate([x, h_prev], axis=1) @ W.T + b
+
+
+register("03-gate", CodeExercise(
+    question=("Write my_gate(x, h_prev, W, b) -> a, one gate for a batch: a = sigmoid(W [x, h_prev] + b), with "
+              "x (B, D), h_prev (B, H), W (H, D + H) whose first D columns read x, b (H,), and a (B, H)."),
+    solution=my_gate,
+    reference=lambda x, h_prev, W, b: gate_value(W, x, h_prev, b, order="xh", activation="sigmoid").a,
+    cases=_gate_cases,
+    outputs=("a",),
+    hints=[
+        Hint(_gate_hx, "The values are off because x and h_prev are in the wrong order: W's first D columns read "
+                       "x, so the concatenation must put x first."),
+        Hint(_gate_axis0, "np.concatenate joined along the batch axis. Each example's features x and h_prev must "
+                          "be joined side by side (along axis 1), giving a (B, D + H) array."),
+        Hint(_gate_no_transpose, "W has shape (H, D + H) and each row of your concatenation is one example of "
+                                 "length D + H: multiply by W transposed to get (B, H)."),
+        Hint(_gate_no_bias, "Close: only the bias b is missing from the pre-activation."),
+        Hint(_gate_tanh, "A gate squashes with the sigmoid, into (0, 1), so that it can act as a share; tanh is "
+                         "the candidate's squashing."),
+        Hint(_gate_linear, "You returned the pre-activation: the gate's value is its sigmoid."),
+    ],
+    explain="The order of [x, h] is a convention: it must match how W's columns were laid out "
+            "(notebook 08 shows both).",
+))

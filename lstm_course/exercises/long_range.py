@@ -104,3 +104,217 @@ register("12-rnn-size", Exercise(
                            if a < w and a == np.round(a) else
                            "Try values of H near the square root of 4,868 and count H*H + 9*H + 4 for each."),
 ))
+
+
+# --- coding exercises: 12-adam-step and 12-train-loop -------------------------------------------------
+import lstm_core as L  # noqa: E402
+from lstm_core.optim import SGD, Adam  # noqa: E402
+from lstm_core.training import fit  # noqa: E402
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
+    """One Adam step for one parameter array.
+
+    w: the parameter, g: its gradient, m and v: Adam's running means of g and g**2 (all the same
+    shape); t: this step's number, 1 for the first step. Returns new arrays (w, m, v)."""
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g ** 2
+    m_hat = m / (1 - beta1 ** t)              # bias correction: m and v start at 0
+    v_hat = v / (1 - beta2 ** t)
+    w = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return w, m, v
+
+
+def _adam_cases():
+    rng = np.random.default_rng(121)
+    out = []
+    for shape, t, scale, eps in (((3, 2), 1, 1.0, 1e-8), ((4,), 3, 0.5, 1e-8), ((2, 5), 50, 2.0, 1e-8),
+                                 ((1, 3), 2, 1e-4, 1e-3)):
+        first = t == 1
+        out.append(dict(w=rng.normal(0, scale, shape), g=rng.normal(0, scale, shape),
+                        m=np.zeros(shape) if first else rng.normal(0, 0.3 * scale, shape),
+                        v=np.zeros(shape) if first else rng.uniform(0, scale ** 2, shape),
+                        t=t, lr=0.01, beta1=0.9, beta2=0.999, eps=eps))
+    return out
+
+
+def _adam_reference(w, g, m, v, t, lr, beta1, beta2, eps):
+    """lstm_core.optim.Adam, its state set to m, v after t - 1 steps, then one step."""
+    params = {"w": w.copy()}
+    opt = Adam(params, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
+    opt.state()["m.w"][...] = m
+    opt.state()["v.w"][...] = v
+    opt.steps = t - 1
+    opt.step({"w": g.copy()})
+    return params["w"], opt.state()["m.w"], opt.state()["v.w"]
+
+
+def _adam_variant(kind):
+    def wrong(w, g, m, v, t, lr, beta1, beta2, eps):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * (g if kind == "v_of_g" else g ** 2)
+        m_hat, v_hat = (m, v) if kind == "no_bias_correction" else (m / (1 - beta1 ** t), v / (1 - beta2 ** t))
+        if kind == "eps_inside":
+            step = m_hat / np.sqrt(v_hat + eps)
+        elif kind == "no_sqrt":
+            step = m_hat / (v_hat + eps)
+        else:
+            step = m_hat / (np.sqrt(v_hat) + eps)
+        w = w + lr * step if kind == "ascent" else w - lr * step
+        return (w, m_hat, v_hat) if kind == "returns_corrected" else (w, m, v)
+    wrong.__name__ = f"adam_{kind}"
+    wrong.__doc__ = {
+        "no_bias_correction": "m and v used without dividing by 1 - beta**t.",
+        "v_of_g": "v averages g instead of g**2.",
+        "eps_inside": "eps inside the square root: sqrt(v_hat + eps).",
+        "no_sqrt": "m_hat / (v_hat + eps): the square root left out.",
+        "ascent": "w + lr * ...: a step uphill.",
+        "returns_corrected": "The bias-corrected m_hat, v_hat returned as the new state.",
+    }[kind]
+    return wrong
+
+
+register("12-adam-step", CodeExercise(
+    question=("Write my_adam_step(w, g, m, v, t, lr, beta1, beta2, eps) -> (w, m, v): one Adam step for one "
+              "parameter array w with gradient g and running means m (of g) and v (of g**2), all of one shape; "
+              "t is the step's number, 1 for the first. Use the bias-corrected m_hat and v_hat for the update, "
+              "and return the new uncorrected m and v as the state."),
+    solution=my_adam_step,
+    reference=_adam_reference,
+    cases=_adam_cases,
+    outputs=("w", "m", "v"),
+    hints=[
+        Hint(_adam_variant("v_of_g"), "v is the running mean of the SQUARED gradient, g**2 (it estimates the "
+                                      "gradient's size, whatever its sign)."),
+        Hint(_adam_variant("ascent"), "The step goes uphill: subtract the update from w."),
+        Hint(_adam_variant("returns_corrected"), "w is right, but return the running means m and v themselves "
+                                                 "as the state; m_hat and v_hat are only for this step's update."),
+        Hint(_adam_variant("no_bias_correction"), "m and v start at zero, so early on they are too small: divide "
+                                                  "them by 1 - beta1**t and 1 - beta2**t before the update (the "
+                                                  "bias correction)."),
+        Hint(_adam_variant("no_sqrt"), "The update divides by the square root of v_hat (the gradient's typical "
+                                       "size), plus eps."),
+        Hint(_adam_variant("eps_inside"), "eps is added after the square root: sqrt(v_hat) + eps. It matters where "
+                                          "gradients are tiny, as in one of the cases."),
+    ],
+    explain="With bias correction, the first step moves every weight by about lr, whatever the "
+            "gradient's scale: that is why one learning rate suits every parameter.",
+))
+
+
+def my_train(W_x, W_h, b, W_hy, b_y, xs, targets, steps, lr, max_norm):
+    """Train an LSTM with a read-out at the last step by plain gradient descent, on one batch.
+
+    W_x (4H, D), W_h (4H, H), b (4H,): the cell; W_hy (K, H), b_y (K,): the read-out y = W_hy h_T + b_y;
+    xs (B, T, D) inputs; targets (B,) classes in [0, K). Each of the ``steps`` steps: forward,
+    softmax cross-entropy of y against targets, backward, clip all five gradients by their global
+    norm to max_norm, then w <- w - lr * dw for each array. Returns the losses, one per step,
+    each computed before that step's update."""
+    W_x, W_h, b, W_hy, b_y = (a.copy() for a in (W_x, W_h, b, W_hy, b_y))   # ours to update
+    losses = []
+    for _ in range(steps):
+        trace = L.lstm_forward(L.LSTMParams(W_x, W_h, b), xs)                # forward through time
+        y = L.project(W_hy, b_y, trace.h_last)                               # (B, K) at the last step
+        loss = L.softmax_cross_entropy(y, targets)                           # value and dL/dy
+        losses.append(loss.value)
+        out = L.project_backward(W_hy, b_y, trace.h_last, loss.grad)         # back through the read-out
+        dh = np.zeros_like(trace.h)
+        dh[:, -1] = out.h                                                    # the loss reads only h_T
+        cell = L.lstm_backward(trace, dh).params                             # back through time
+        grads = [cell.weight_x, cell.weight_h, cell.bias, out.W_hy, out.b_y]
+        norm = np.sqrt(sum(np.sum(d ** 2) for d in grads))
+        scale = max_norm / norm if norm > max_norm else 1.0                  # clip by the global norm
+        for w, d in zip((W_x, W_h, b, W_hy, b_y), grads):
+            w -= lr * scale * d                                              # update in place
+    return np.array(losses)
+
+
+def _train_cases():
+    out = []
+    for B, T, D, H, K, seed in ((1, 3, 3, 2, 3, 0), (8, 4, 4, 3, 4, 1), (5, 2, 2, 4, 2, 2)):
+        rng = np.random.default_rng([122, seed])
+        cell = LSTMParams.init(D, H, seed=seed)
+        symbols = rng.integers(0, D, (B, T))
+        out.append(dict(W_x=cell.weight_x, W_h=cell.weight_h, b=cell.bias, W_hy=rng.normal(0, 0.5, (K, H)),
+                        b_y=rng.normal(0, 0.1, K), xs=np.eye(D)[symbols], targets=symbols[:, 0] % K,
+                        steps=6, lr=0.5, max_norm=0.5))
+    return out
+
+
+def _train_reference(W_x, W_h, b, W_hy, b_y, xs, targets, steps, lr, max_norm):
+    """lstm_core.fit with plain SGD on a SequenceModel built from copies of the arrays."""
+    model = SequenceModel("lstm", W_x.shape[1], W_h.shape[1], W_hy.shape[0],
+                          cell=LSTMParams(W_x.copy(), W_h.copy(), b.copy()), W_hy=W_hy.copy(), b_y=b_y.copy())
+    history = fit(model, lambda step: (xs, targets), steps, SGD(model.params, lr=lr), at="last", clip=max_norm)
+    return np.array(history.loss)
+
+
+def _train_variant(kind):
+    def wrong(W_x, W_h, b, W_hy, b_y, xs, targets, steps, lr, max_norm):
+        W_x, W_h, b, W_hy, b_y = (a.copy() for a in (W_x, W_h, b, W_hy, b_y))
+        losses, total = [], None
+        for _ in range(steps):
+            trace = L.lstm_forward(L.LSTMParams(W_x, W_h, b), xs)
+            y = L.project(W_hy, b_y, trace.h_last)
+            loss = L.softmax_cross_entropy(y, targets)
+            losses.append(loss.value)
+            out = L.project_backward(W_hy, b_y, trace.h_last, loss.grad)
+            dh = np.zeros_like(trace.h)
+            dh[:, -1] = out.h
+            cell = L.lstm_backward(trace, dh).params
+            grads = [cell.weight_x, cell.weight_h, cell.bias, out.W_hy, out.b_y]
+            if kind == "accumulated":                 # gradients never reset between steps
+                total = grads if total is None else [a + d for a, d in zip(total, grads)]
+                grads = total
+            if kind == "clip_each":
+                scales = [min(1.0, max_norm / np.sqrt(np.sum(d ** 2))) for d in grads]
+            else:
+                norm = np.sqrt(sum(np.sum(d ** 2) for d in grads))
+                scales = [max_norm / norm if (norm > max_norm and kind != "no_clip") else 1.0] * 5
+            arrays = (W_x, W_h, b, W_hy, b_y)
+            if kind == "readout_only":
+                arrays, grads, scales = arrays[3:], grads[3:], scales[3:]
+            for w, d, s in zip(arrays, grads, scales):
+                if kind == "ascent":
+                    w += lr * s * d
+                else:
+                    w -= lr * s * d
+        return np.array(losses)
+    wrong.__name__ = f"train_{kind}"
+    wrong.__doc__ = {
+        "no_clip": "The gradients never clipped.",
+        "clip_each": "Each gradient array clipped by its own norm instead of the global norm.",
+        "ascent": "w += lr * dw: every step goes uphill.",
+        "readout_only": "Only the read-out W_hy, b_y updated; the cell's weights never change.",
+        "accumulated": "Gradients added up over the steps (never reset) instead of this step's alone.",
+    }[kind]
+    return wrong
+
+
+register("12-train-loop", CodeExercise(
+    question=("Write my_train(W_x, W_h, b, W_hy, b_y, xs, targets, steps, lr, max_norm) -> losses: train an LSTM "
+              "(W_x (4H, D), W_h (4H, H), b (4H,)) with a read-out y = W_hy h_T + b_y at the last step on one "
+              "batch xs (B, T, D), targets (B,), for `steps` steps of forward, softmax cross-entropy, backward, "
+              "clipping of all five gradients by their global norm to max_norm, and w <- w - lr * dw. Return "
+              "the loss of every step (computed before its update). Do not change the arrays passed in."),
+    solution=my_train,
+    reference=_train_reference,
+    cases=_train_cases,
+    outputs=("losses",),
+    hints=[
+        Hint(_train_variant("ascent"), "The loss rises: the update must go against the gradient, w - lr * dw."),
+        Hint(_train_variant("readout_only"), "Only the read-out learns: update the cell's W_x, W_h and b with "
+                                             "their gradients too."),
+        Hint(_train_variant("accumulated"), "Each step must use only that step's gradients: yours add up the "
+                                            "gradients of every step so far (reset them, or simply use the "
+                                            "fresh ones the backward returns)."),
+        Hint(_train_variant("clip_each"), "Clip by the GLOBAL norm: one norm over all five gradient arrays, one "
+                                          "factor for all of them."),
+        Hint(_train_variant("no_clip"), "The gradients are not clipped: when their global norm exceeds max_norm, "
+                                        "scale all five by max_norm / norm before the update."),
+    ],
+    explain="That is lstm_core.fit's loop with plain gradient descent in place of Adam.",
+    notes={"demo": dict(B=32, T=6, D=4, H=12, K=4, steps=150, lr=0.5, max_norm=1.0)},
+))

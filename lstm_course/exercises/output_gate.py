@@ -49,3 +49,61 @@ register("06-softmax", Exercise(
     fallback=lambda a, w: ("Probabilities over the classes must add up to 1." if abs(a.sum() - 1) > 1e-2 else
                            "p_k = exp(y_k) / (exp(y_1) + exp(y_2) + exp(y_3))."),
 ))
+
+
+# --- coding exercise: 06-hidden-update ---------------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_hidden_state(o, c):
+    """The new hidden state h = o * tanh(c) (elementwise).
+
+    o: output gate in (0, 1), (B, H); c: the new cell state, (B, H). Returns h: (B, H)."""
+    return o * np.tanh(c)
+
+
+def _hidden_cases():
+    rng = np.random.default_rng(6)
+    return [dict(o=1 / (1 + np.exp(-rng.normal(size=(B, H)))), c=rng.normal(0, 1.5, (B, H)))
+            for B, H in ((1, 3), (3, 5), (2, 4))]
+
+
+def _hidden_no_tanh(o, c):
+    """o * c: the cell state shown unsquashed."""
+    return o * c
+
+
+def _hidden_tanh_outside(o, c):
+    """tanh(o * c): the squashing after the gate instead of before."""
+    return np.tanh(o * c)
+
+
+def _hidden_sigmoid(o, c):
+    """o * sigmoid(c): the gates' squashing on the cell state."""
+    return o / (1 + np.exp(-c))
+
+
+def _hidden_sum(o, c):
+    """o + tanh(c): the gate added instead of multiplied."""
+    return o + np.tanh(c)
+
+
+register("06-hidden-update", CodeExercise(
+    question=("Write my_hidden_state(o, c) -> h, the hidden state h = o * tanh(c) (elementwise) for a batch: "
+              "o, c and h have shape (B, H)."),
+    solution=my_hidden_state,
+    reference=lambda o, c: hidden_state(o, c),
+    cases=_hidden_cases,
+    outputs=("h",),
+    hints=[
+        Hint(_hidden_no_tanh, "The cell state is squashed into (-1, 1) before the output gate scales it: "
+                              "tanh(c) first."),
+        Hint(_hidden_tanh_outside, "The gate scales the squashed cell state: squash c first, then multiply "
+                                   "by o."),
+        Hint(_hidden_sigmoid, "The cell state is squashed with tanh, into (-1, 1), so that h can be negative; "
+                              "the sigmoid is for gates."),
+        Hint(_hidden_sum, "A gate multiplies: o is the share of tanh(c) to show."),
+    ],
+    explain="h is what the rest of the network sees; c stays inside the cell.",
+))

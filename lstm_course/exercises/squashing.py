@@ -65,3 +65,84 @@ register("02-tanh-chain-x2", Exercise(
     ],
     fallback="Set x = 2 and n = 10 in the saturation explorer and read the tanh line.",
 ))
+
+
+# --- coding exercise: 02-stable-sigmoid -------------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_sigmoid(x):
+    """sigmoid(x) = 1 / (1 + exp(-x)) elementwise, for an array x of any shape.
+
+    No overflow warning even at x = -1000 or 1000; float32 in gives float32 out."""
+    e = np.exp(-np.abs(x))                        # in (0, 1]: cannot overflow, whatever the sign of x
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))   # e / (1 + e) = 1 / (1 + exp(|x|)) for x < 0
+
+
+def _sigmoid_cases():
+    rng = np.random.default_rng(2)
+    return [dict(x=np.array([-1000.0, -100.0, -30.0, -1.0])),      # only negative: exp(-x) overflows here
+            dict(x=np.array([1000.0, 100.0, 30.0, 1.0])),          # only positive: exp(x) overflows here
+            dict(x=rng.normal(0, 4, (3, 5))),
+            dict(x=np.array([[0.0]])),
+            dict(x=np.array([[-1000.0, -2.5, 0.0, 2.5, 1000.0]]))]
+
+
+def _naive(x):
+    """1 / (1 + exp(-x)) as written: exp(-x) overflows for very negative x."""
+    return 1 / (1 + np.exp(-x))
+
+
+def _where_both(x):
+    """np.where over two formulas: numpy computes both, so the unused one overflows."""
+    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+
+
+def _exp_over(x):
+    """exp(x) / (1 + exp(x)): inf / inf = NaN for very positive x."""
+    return np.exp(x) / (1 + np.exp(x))
+
+
+def _to_float64(x):
+    """A stable formula after converting x to float64: float32 in, float64 out."""
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _abs_only(x):
+    """1 / (1 + exp(-|x|)) for every x: that is sigmoid(|x|), wrong for x < 0."""
+    return 1 / (1 + np.exp(-np.abs(x)))
+
+
+def _tanh(x):
+    """tanh instead of the sigmoid."""
+    return np.tanh(x)
+
+
+register("02-stable-sigmoid", CodeExercise(
+    question=("Write my_sigmoid(x): 1 / (1 + exp(-x)) for every entry of an array x of any shape, without "
+              "an overflow warning even at x = -1000 or 1000, and keeping float32 as float32."),
+    solution=my_sigmoid,
+    reference=lambda x: sigmoid(x),
+    cases=_sigmoid_cases,
+    outputs=("s",),
+    keep_dtype=True,
+    hints=[
+        Hint(_where_both, "np.where(condition, a, b) computes a and b for every entry before choosing, so the "
+                          "formula meant only for the other sign still overflows (numpy warns). Compute one "
+                          "exponential that stays at most 1 for both signs, and build both branches from it."),
+        Hint(_exp_over, "exp(x) / (1 + exp(x)) overflows for large positive x: exp(1000) is inf, and inf / inf is "
+                        "NaN. Which exponential can never exceed 1?"),
+        Hint(_naive, "The values are right, but exp(-x) overflows for very negative x (exp(1000) is inf, and "
+                     "numpy warns). Use exp(-|x|), which is at most 1, and a formula for each sign of x."),
+        Hint(_to_float64, "Your sigmoid returns float64 when it is given float32. Do not convert x: numpy keeps "
+                          "float32 through np.exp, np.abs and arithmetic with Python numbers."),
+        Hint(_abs_only, "For negative x the sigmoid is below 1/2 (sigmoid(-x) = 1 - sigmoid(x)); yours gives "
+                        "sigmoid(|x|) there. The x < 0 branch needs exp(-|x|) in the numerator."),
+        Hint(_tanh, "That is tanh, with values in (-1, 1). The sigmoid is 1 / (1 + exp(-x)), in (0, 1)."),
+    ],
+    explain="Building both branches from exp(-|x|) <= 1 keeps every intermediate finite; lstm_core's sigmoid "
+            "does the same.",
+))

@@ -108,3 +108,102 @@ register("10-clip", Exercise(
     ],
     fallback="Compute the norm of all three numbers together, then multiply each by max_norm / norm.",
 ))
+
+
+# --- coding exercise: 10-clip-global-norm -----------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_clip_by_global_norm(dW_x, dW_h, db, max_norm):
+    """Clip three gradient arrays together by their global norm.
+
+    dW_x: (4H, D), dW_h: (4H, H), db: (4H,); max_norm > 0. The global norm is the square root of
+    the sum of the squares of every entry of all three. Returns new arrays (dW_x, dW_h, db), all
+    scaled by max_norm / norm when norm > max_norm, unchanged otherwise; the inputs are not changed."""
+    norm = np.sqrt(np.sum(dW_x ** 2) + np.sum(dW_h ** 2) + np.sum(db ** 2))
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return dW_x * scale, dW_h * scale, db * scale
+
+
+def _clip_cases():
+    rng = np.random.default_rng(10)
+    out = []
+    for (D, H, size, max_norm) in ((2, 3, 5.0, 1.0), (3, 2, 0.1, 1.0), (4, 1, 50.0, 5.0), (1, 4, 2.0, 0.5)):
+        out.append(dict(dW_x=rng.normal(0, size, (4 * H, D)), dW_h=rng.normal(0, size, (4 * H, H)),
+                        db=rng.normal(0, size, 4 * H), max_norm=max_norm))
+    return out
+
+
+def _clip_reference(dW_x, dW_h, db, max_norm):
+    grads = {"dW_x": dW_x.copy(), "dW_h": dW_h.copy(), "db": db.copy()}
+    clip_grad_norm(grads, max_norm)
+    return grads["dW_x"], grads["dW_h"], grads["db"]
+
+
+def _clip_each(dW_x, dW_h, db, max_norm):
+    """Each array clipped by its own norm."""
+    def one(g):
+        n = np.sqrt(np.sum(g ** 2))
+        return g * (max_norm / n) if n > max_norm else g.copy()
+    return one(dW_x), one(dW_h), one(db)
+
+
+def _clip_always(dW_x, dW_h, db, max_norm):
+    """Always scaled to length max_norm, even a short gradient (stretched)."""
+    norm = np.sqrt(np.sum(dW_x ** 2) + np.sum(dW_h ** 2) + np.sum(db ** 2))
+    return dW_x * (max_norm / norm), dW_h * (max_norm / norm), db * (max_norm / norm)
+
+
+def _clip_values(dW_x, dW_h, db, max_norm):
+    """np.clip on every entry: the direction changes."""
+    return tuple(np.clip(g, -max_norm, max_norm) for g in (dW_x, dW_h, db))
+
+
+def _clip_no_sqrt(dW_x, dW_h, db, max_norm):
+    """The sum of squares used as the norm (no square root)."""
+    norm = np.sum(dW_x ** 2) + np.sum(dW_h ** 2) + np.sum(db ** 2)
+    scale = max_norm / norm if norm > max_norm else 1.0
+    return dW_x * scale, dW_h * scale, db * scale
+
+
+def _clip_inverted(dW_x, dW_h, db, max_norm):
+    """Scaled by norm / max_norm: a long gradient made longer."""
+    norm = np.sqrt(np.sum(dW_x ** 2) + np.sum(dW_h ** 2) + np.sum(db ** 2))
+    scale = norm / max_norm if norm > max_norm else 1.0
+    return dW_x * scale, dW_h * scale, db * scale
+
+
+def _clip_in_place(dW_x, dW_h, db, max_norm):
+    """Right values, but the caller's arrays are scaled in place (*=)."""
+    norm = np.sqrt(np.sum(dW_x ** 2) + np.sum(dW_h ** 2) + np.sum(db ** 2))
+    if norm > max_norm:
+        for g in (dW_x, dW_h, db):
+            g *= max_norm / norm
+    return dW_x, dW_h, db
+
+
+register("10-clip-global-norm", CodeExercise(
+    question=("Write my_clip_by_global_norm(dW_x, dW_h, db, max_norm) -> (dW_x, dW_h, db): the norm of all three "
+              "together is sqrt(sum of every entry squared); when it exceeds max_norm, return the three scaled by "
+              "max_norm / norm, otherwise unchanged. Return new arrays; do not change the inputs."),
+    solution=my_clip_by_global_norm,
+    reference=_clip_reference,
+    cases=_clip_cases,
+    outputs=("dW_x", "dW_h", "db"),
+    hints=[
+        Hint(_clip_in_place, "The values are right, but your function scaled the caller's arrays in place (*=): "
+                             "return new arrays (g * scale) and leave the inputs as they were."),
+        Hint(_clip_each, "Each array was clipped by its own norm, which turns the gradient's direction. Compute ONE "
+                         "norm over the entries of all three arrays and scale all three by the same factor."),
+        Hint(_clip_values, "np.clip cuts each entry separately, which changes the gradient's direction. Clipping by "
+                           "the global norm scales every entry by the same factor."),
+        Hint(_clip_always, "A gradient whose norm is already at most max_norm is left as it is: scale only when "
+                           "norm > max_norm."),
+        Hint(_clip_no_sqrt, "The norm is the square ROOT of the sum of squares."),
+        Hint(_clip_inverted, "The factor is upside down: after scaling, the norm must be max_norm, so the factor "
+                             "is below 1."),
+    ],
+    explain="Scaling every array by one factor shortens the step and keeps its direction: the descent "
+            "still goes downhill, just not off the cliff.",
+))

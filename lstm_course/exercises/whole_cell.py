@@ -92,3 +92,114 @@ register("07-ten-steps", Exercise(
     fallback=lambda a, w: ("A share left is at most 1: each step keeps 90% of what was there, never more."
                            if a > 1 else "Multiply by the forget gate once per step: 0.9 x 0.9 x ... (ten factors)."),
 ))
+
+
+# --- coding exercise: 07-lstm-step -------------------------------------------------------------------
+import lstm_core as L  # noqa: E402
+from .coding import CodeExercise  # noqa: E402
+from . import Hint  # noqa: E402
+
+
+def my_lstm_step(x, h_prev, c_prev, W_x, W_h, b):
+    """One LSTM step for a batch, the four gates in one matrix product per input.
+
+    x: (B, D); h_prev, c_prev: (B, H); W_x: (4H, D); W_h: (4H, H); b: (4H,), with the gates' rows in
+    lstm_core's order f, i, o, g (forget, input, output, candidate). Returns (h, c), each (B, H)."""
+    H = h_prev.shape[1]
+    z = x @ W_x.T + h_prev @ W_h.T + b          # (B, 4H): every gate's pre-activation at once
+    f = L.sigmoid(z[:, :H])
+    i = L.sigmoid(z[:, H:2 * H])
+    o = L.sigmoid(z[:, 2 * H:3 * H])
+    g = np.tanh(z[:, 3 * H:])
+    c = f * c_prev + i * g
+    h = o * np.tanh(c)
+    return h, c
+
+
+def _step_cases():
+    rng = np.random.default_rng(7)
+    out = []
+    for B, D, H in ((1, 2, 3), (4, 3, 2), (2, 5, 4)):
+        out.append(dict(x=rng.normal(size=(B, D)), h_prev=np.tanh(rng.normal(size=(B, H))),
+                        c_prev=rng.normal(0, 1.5, (B, H)), W_x=rng.normal(0, 0.8, (4 * H, D)),
+                        W_h=rng.normal(0, 0.8, (4 * H, H)), b=rng.normal(0, 0.5, 4 * H)))
+    return out
+
+
+def _step_reference(x, h_prev, c_prev, W_x, W_h, b):
+    s = lstm_step(LSTMParams(W_x, W_h, b), x, h_prev, c_prev)
+    return s.h, s.c
+
+
+def _step_parts(x, h_prev, W_x, W_h, b, order="fiog", acts="ssst", transpose=True):
+    H = h_prev.shape[1]
+    z = (x @ W_x.T if transpose else x @ W_x) + h_prev @ W_h.T + b
+    blocks = {name: z[:, k * H:(k + 1) * H] for k, name in enumerate(order)}
+    act = {"s": L.sigmoid, "t": np.tanh}
+    return [act[a](blocks[name]) for name, a in zip("fiog", acts)]
+
+
+def _step_torch_order(x, h_prev, c_prev, W_x, W_h, b):
+    """The blocks read in PyTorch's order i, f, g, o instead of lstm_core's f, i, o, g."""
+    f, i, o, g = _step_parts(x, h_prev, W_x, W_h, b, order="ifgo")
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c
+
+
+def _step_all_sigmoid(x, h_prev, c_prev, W_x, W_h, b):
+    """The candidate g squashed with the sigmoid like the gates."""
+    f, i, o, g = _step_parts(x, h_prev, W_x, W_h, b, acts="ssss")
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c
+
+
+def _step_h_no_tanh(x, h_prev, c_prev, W_x, W_h, b):
+    """h = o * c without the tanh."""
+    f, i, o, g = _step_parts(x, h_prev, W_x, W_h, b)
+    c = f * c_prev + i * g
+    return o * c, c
+
+
+def _step_h_from_c_prev(x, h_prev, c_prev, W_x, W_h, b):
+    """h made from the old cell state c_prev instead of the new c."""
+    f, i, o, g = _step_parts(x, h_prev, W_x, W_h, b)
+    c = f * c_prev + i * g
+    return o * np.tanh(c_prev), c
+
+
+def _step_no_transpose(x, h_prev, c_prev, W_x, W_h, b):
+    """x @ W_x: (B, D) and (4H, D) do not chain."""
+    f, i, o, g = _step_parts(x, h_prev, W_x, W_h, b, transpose=False)
+    c = f * c_prev + i * g
+    return o * np.tanh(c), c
+
+
+def _step_swapped_return(x, h_prev, c_prev, W_x, W_h, b):
+    """(c, h) returned instead of (h, c)."""
+    h, c = my_lstm_step(x, h_prev, c_prev, W_x, W_h, b)
+    return c, h
+
+
+register("07-lstm-step", CodeExercise(
+    question=("Write my_lstm_step(x, h_prev, c_prev, W_x, W_h, b) -> (h, c), one LSTM step for a batch, with one "
+              "matrix product per input for all four gates: x (B, D), h_prev and c_prev (B, H), W_x (4H, D), "
+              "W_h (4H, H), b (4H,), the rows in lstm_core's gate order f, i, o, g; h and c (B, H)."),
+    solution=my_lstm_step,
+    reference=_step_reference,
+    cases=_step_cases,
+    outputs=("h", "c"),
+    hints=[
+        Hint(_step_swapped_return, "Both values are right but in the wrong order: return (h, c)."),
+        Hint(_step_no_transpose, "W_x has shape (4H, D) and x has one example per row, (B, D): multiply by "
+                                 "W_x transposed (and W_h transposed) to get (B, 4H)."),
+        Hint(_step_torch_order, "The four blocks of z are read in the wrong order. lstm_core stores them as "
+                                "f, i, o, g (rows 0..H-1 are the forget gate, then input, output, candidate); "
+                                "PyTorch's i, f, g, o is another layout (notebook 08)."),
+        Hint(_step_all_sigmoid, "The candidate g is squashed with tanh, into (-1, 1), so that it can lower the "
+                                "memory as well as raise it; only f, i and o use the sigmoid."),
+        Hint(_step_h_no_tanh, "c is right, but h = o * tanh(c): the cell state is squashed before it is shown."),
+        Hint(_step_h_from_c_prev, "c is right, but h is made from the NEW cell state c of this step, not c_prev."),
+    ],
+    explain="That is all of lstm_core.lstm_step's arithmetic: one product per input for the four gates, "
+            "then a few elementwise operations.",
+))

@@ -215,3 +215,23 @@ def test_solution_is_given_when_asked_and_never_with_a_wrong_answer(capsys):
     assert "ln 9" in " ".join(out[2:])
     assert format_answer(EXERCISES["06-softmax"]) == "[0.67, 0.24, 0.090]"
     assert format_answer(EXERCISES["01-stack-params"]) == "138"
+
+
+def test_every_notebook_answer_cell_starts_unanswered():
+    """After Run All no check cell says "Not yet": each answer cell starts from the placeholder ...
+    (issue 14), and the checker reads it as not answered."""
+    import json
+    from pathlib import Path
+
+    cells = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            m = re.search(r'^check\("([\w-]+)", (\w+)\)', source, flags=re.M)
+            if cell["cell_type"] != "code" or not m:
+                continue
+            cells += 1
+            assert re.search(rf"^{m.group(2)} = \.\.\.\s+# <- put your answer here", source, flags=re.M), \
+                (path.name, source)
+            assert check(m.group(1), ...).status == "unanswered"
+    assert cells >= 38

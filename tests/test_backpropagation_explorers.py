@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from readout import shown
 
-from lstm_course.exercises import check
-from lstm_course.exercises.backpropagation import step_backward_answer, step_case
+from lstm_course.exercises import check, check_code
+from lstm_course.exercises.backpropagation import _rnn_cases
 from lstm_core.params import RNNParams
 from lstm_course.demos.backpropagation import bptt_chain, chain_inputs, chain_params
 from lstm_course.explorers.backpropagation import BPTTExplorer
@@ -252,27 +252,29 @@ def good_backward(dh, x, h_prev, h, W_xh, W_hh):
 
 
 def test_step_backward_right_answer_agrees_with_finite_differences():
-    c = step_case()
-    dx, dh_prev, dW_xh, dW_hh, db = good_backward(c.dh, c.x, c.h_prev, c.h, c.W_xh, c.W_hh)
-    loss = lambda W: c.dh @ np.tanh(c.W_xh @ c.x + W @ c.h_prev + c.b)   # noqa: E731
-    eps, num = 1e-6, np.zeros_like(c.W_hh)
-    for idx in np.ndindex(*c.W_hh.shape):
-        e = np.zeros_like(c.W_hh)
+    c = _rnn_cases()[0]
+    b = np.arctanh(c["h"]) - c["W_xh"] @ c["x"] - c["W_hh"] @ c["h_prev"]
+    dW_hh = good_backward(*c.values())[3]
+    loss = lambda W: c["dh"] @ np.tanh(c["W_xh"] @ c["x"] + W @ c["h_prev"] + b)   # noqa: E731
+    eps, num = 1e-6, np.zeros_like(c["W_hh"])
+    for idx in np.ndindex(*c["W_hh"].shape):
+        e = np.zeros_like(c["W_hh"])
         e[idx] = eps
-        num[idx] = (loss(c.W_hh + e) - loss(c.W_hh - e)) / (2 * eps)
+        num[idx] = (loss(c["W_hh"] + e) - loss(c["W_hh"] - e)) / (2 * eps)
     np.testing.assert_allclose(dW_hh, num, atol=1e-8)
-    assert check("09-step-backward", step_backward_answer(good_backward))
+    assert check_code("09-step-backward", good_backward)
 
 
 @pytest.mark.parametrize("mistake,hint", [
     ("no_slope", "tanh' factor"),
     ("slope_of_h_prev", "not at h_prev"),
-    ("no_transpose", "dh_prev = W_hh.T @ dz"),
-    ("outer_swapped", "np.outer(dz, h_prev)"),
-    ("db_is_dh", "db = dz"),
+    ("no_transpose", "W_hh.T, not W_hh"),
+    ("outer_swapped", "row i of dW_hh"),
+    ("db_is_dh", "before the tanh"),
     ("zeros", "Every gradient is zero"),
 ])
 def test_step_backward_typical_mistakes_get_their_hint(mistake, hint):
+    # written here again, independently of the exercise's own wrong versions
     def wrong(dh, x, h_prev, h, W_xh, W_hh):
         if mistake == "zeros":
             return np.zeros_like(x), np.zeros_like(h_prev), np.zeros_like(W_xh), np.zeros_like(W_hh), 0 * h
@@ -282,19 +284,18 @@ def test_step_backward_typical_mistakes_get_their_hint(mistake, hint):
         db = dh if mistake == "db_is_dh" else dz
         return W_xh.T @ dz, dhp, np.outer(dz, x), dW, db
 
-    fb = check("09-step-backward", step_backward_answer(wrong))
+    fb = check_code("09-step-backward", wrong)
     assert not fb
     assert hint in str(fb)
 
 
-def test_step_backward_answer_rejects_wrong_shapes():
+def test_step_backward_wrong_shapes_get_a_sentence():
     def transposed(dh, x, h_prev, h, W_xh, W_hh):
         dz = dh * (1 - h ** 2)
         return W_xh.T @ dz, W_hh.T @ dz, np.outer(x, dz), np.outer(dz, h_prev), dz
 
-    with pytest.raises(ValueError, match=r"dW_xh must have shape \(3, 2\)"):
-        step_backward_answer(transposed)
-    with pytest.raises(TypeError, match="fn must return the five gradients"):
-        step_backward_answer(lambda *a: (1, 2))
-    with pytest.raises(TypeError, match="fn must be your function"):
-        step_backward_answer(3)
+    fb = check_code("09-step-backward", transposed)
+    assert fb.status == "error" and "dW_xh should have shape (3, 2)" in fb.message
+    fb = check_code("09-step-backward", lambda *a: (1, 2))
+    assert fb.status == "error" and "should return 5 values" in fb.message
+    assert check_code("09-step-backward", 3).status == "error"

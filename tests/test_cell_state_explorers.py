@@ -162,11 +162,12 @@ def test_sentence_defaults_switch_subject_and_an_open_forget_gate_blurs_it():
 # --- exercises -----------------------------------------------------------------------------------
 
 def test_exercise_update():
-    assert check("05-update", 0.75 * 2.0 + 0.6 * -0.5)
+    assert check("05-update", 0.75 * 2.0 + 0.6 * -0.8)
+    assert check("05-update", 1.02)                           # by hand: 1.5 - 0.48
     assert "only the kept part" in str(check("05-update", 1.5))
-    assert "only the written part" in str(check("05-update", -0.3))
-    assert "negative" in str(check("05-update", 1.8))
-    assert "not the share it throws away" in str(check("05-update", 0.25 * 2.0 - 0.3))
+    assert "only the written part" in str(check("05-update", -0.48))
+    assert "negative" in str(check("05-update", 1.98))
+    assert "not the share it throws away" in str(check("05-update", 0.25 * 2.0 - 0.48))
 
 
 def test_exercise_forget_share():

@@ -302,7 +302,7 @@ def test_seed_results_tables_by_hand():
 def test_exercises_accept_the_answer_and_hint_at_the_usual_mistakes():
     assert check("14-r0", 2.4)
     assert "beta * gamma" in check("14-r0", 0.0375).message
-    assert "upside down" in check("14-r0", 1 / 2.4).message
+    assert "Upside down" in check("14-r0", 1 / 2.4).message
     assert check("14-naive", [2100, 2400, 2700])
     assert "persistence" in check("14-naive", [1800, 1800, 1800]).message
     assert "once" in check("14-naive", [2100, 2100, 2100]).message

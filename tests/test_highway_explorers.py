@@ -386,7 +386,8 @@ def test_exercise_forget_product():
     assert check("11-forget-product", 0.9 ** 20)
     assert "multiplies" in check("11-forget-product", 18.0).message
     assert "One factor too many" in check("11-forget-product", 0.9 ** 21).message
-    assert "not by 1 - f" in check("11-forget-product", 1 - 0.9 ** 20).message
+    assert "not by 1 - f" in check("11-forget-product", 0.1 ** 20).message
+    assert "share lost" in check("11-forget-product", 1 - 0.9 ** 20).message
     assert not check("11-forget-product", 0.5)
 
 

@@ -357,7 +357,8 @@ def test_exercise_kept_after_40():
     assert "usual bias of 1" in check("12-kept-after-40", sig(1.0) ** 40).message
     assert "That is one step" in check("12-kept-after-40", sig(4.0)).message
     assert "multiplies" in check("12-kept-after-40", 40 * sig(4.0)).message
-    assert "share KEPT" in check("12-kept-after-40", 1 - sig(4.0) ** 40).message
+    assert "share KEPT" in check("12-kept-after-40", (1 - sig(4.0)) ** 40).message
+    assert "share lost" in check("12-kept-after-40", 1 - sig(4.0) ** 40).message
     assert not check("12-kept-after-40", 0.7)
 
 

@@ -133,9 +133,11 @@ def test_pulse_memory_exercise():
 
 
 def test_stack_params_exercise():
-    layer1 = 5 * 3 + 5 * 5 + 5
-    layer2 = 5 * 5 + 5 * 5 + 5
+    layer1 = 6 * 3 + 6 * 6 + 6
+    layer2 = 6 * 6 + 6 * 6 + 6
     assert check("01-stack-params", layer1 + layer2)
+    assert layer1 + layer2 == 138
+    assert "Two things" in check("01-stack-params", 2 * (layer1 + 6)).message   # two biases, layer 2 reads D
     fb = check("01-stack-params", 2 * layer1)
     assert not fb and "hidden state" in fb.message
     fb = check("01-stack-params", layer1)

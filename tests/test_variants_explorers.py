@@ -200,10 +200,11 @@ def test_exercise_gru_params():
 
 def test_exercise_coupled_cell():
     from lstm_course.exercises import check, question
-    assert "f = 0.9" in question("15-coupled-cell")
-    assert check("15-coupled-cell", 0.9 * 2.0 + 0.1 * -0.5)   # 1.75
-    assert "i = f = 0.9" in check("15-coupled-cell", 0.9 * 2.0 + 0.9 * -0.5).message
-    assert "only the kept part" in check("15-coupled-cell", 1.8).message
-    assert "whole candidate" in check("15-coupled-cell", 1.3).message
-    assert "roles are swapped" in check("15-coupled-cell", 0.2 - 0.45).message
+    assert "f = 0.8" in question("15-coupled-cell")
+    assert check("15-coupled-cell", 0.8 * 2.0 + 0.2 * -0.7)
+    assert check("15-coupled-cell", 1.46)                     # by hand: 1.6 - 0.14
+    assert "i = f = 0.8" in check("15-coupled-cell", 0.8 * 2.0 + 0.8 * -0.7).message
+    assert "only the kept part" in check("15-coupled-cell", 1.6).message
+    assert "whole candidate" in check("15-coupled-cell", 0.9).message
+    assert "roles are swapped" in check("15-coupled-cell", 0.4 - 0.56).message
     assert "c_t = f * c_(t-1) + (1 - f) * g" in check("15-coupled-cell", 7.0).message

@@ -223,18 +223,19 @@ def test_long_memory_unit_keeps_more_than_short_memory_unit():
 
 def test_exercises():
     f, g = sig(2.0), math.tanh(1.0)
-    c = f * -2.0 + 0.5 * g
+    c = f * -3.0 + 0.5 * g
     h = 0.5 * math.tanh(c)
     assert check("07-new-memory", c)
-    fb = check("07-new-memory", -2.0 + 0.5 * g)
+    assert check("07-new-memory", -2.262)                     # by hand: 0.881 * (-3) + 0.5 * 0.762
+    fb = check("07-new-memory", -3.0 + 0.5 * g)
     assert not fb and "forget gate" in fb.message
-    fb = check("07-new-memory", f * -2.0 + g)
+    fb = check("07-new-memory", f * -3.0 + g)
     assert not fb and "input gate" in fb.message
     assert check("07-new-output", h)
     fb = check("07-new-output", c)
     assert not fb and "tanh" in fb.message
     fb = check("07-new-output", 0.5 * c)
-    assert not fb and "forgot the tanh" in fb.message
+    assert not fb and "tanh is missing" in fb.message
     assert check("07-ten-steps", 0.9 ** 10)
     fb = check("07-ten-steps", 1 - 0.9 ** 10)
     assert not fb and "share lost" in fb.message

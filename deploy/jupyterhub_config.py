@@ -58,7 +58,10 @@ c.JupyterHub.concurrent_spawn_limit = 20
 
 # The proxy: the pure-Python configurable-http-proxy from PyPI (no Node needed); the hub gives it
 # its token through the environment (CONFIGPROXY_AUTH_TOKEN).
-c.ConfigurableHTTPProxy.command = [str(BIN / "configurable-http-proxy")]
+# It gives up on a request after tornado's default of 20 s unless told otherwise, and a Voila app
+# page answers only when its notebook has run: measured, 6 of 10 students starting app pages at
+# once got a 503 (benchmarks/bench_class.py --mode app). Five minutes, as for a slow spawn.
+c.ConfigurableHTTPProxy.command = [str(BIN / "configurable-http-proxy"), "--proxy-timeout=300000"]
 
 # Who may log in: the class list and the shared password (8+ characters).
 c.JupyterHub.authenticator_class = "shared-password"

@@ -1,6 +1,7 @@
 """A student's server on the class hub: copy the course into their home, then start Jupyter.
 
-Runs as the student (so the files are theirs). Copies notebooks/, docs/ and data/ from the
+Runs as the student (so the files are theirs); with --copy-only it only copies (what the
+Kubernetes image's start hook runs). Copies notebooks/, docs/ and data/ from the
 course (LSTM_COURSE_SOURCE) into ~/lstm-course the first time, and on later starts only the
 files that are new in the course: a student's edited notebook is never overwritten. Then applies
 the per-process memory limit (LSTM_HUB_MEM_BYTES, local processes only; the systemd spawner
@@ -43,9 +44,11 @@ def limit_memory(nbytes: int) -> None:
 
 
 def main() -> None:
-    source = Path(os.environ["LSTM_COURSE_SOURCE"])
+    source = Path(os.environ.get("LSTM_COURSE_SOURCE") or Path(__file__).resolve().parents[1])
     home = Path(os.environ.get("HOME") or Path.cwd())
     copy_course(source, home)
+    if sys.argv[1:] == ["--copy-only"]:      # Zero to JupyterHub's postStart hook (deploy/z2jh/values.yaml)
+        return
     os.chdir(home)
     if os.environ.get("LSTM_HUB_MEM_BYTES") and os.environ.get("LSTM_HUB_LIMIT_AS", "1") == "1":
         limit_memory(int(os.environ["LSTM_HUB_MEM_BYTES"]))

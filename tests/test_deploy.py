@@ -3,8 +3,11 @@ rule of deploy/hubsettings.py and deploy/singleuser.py's copy of the course."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,60 @@ def test_the_hub_config_reads_its_settings(env, monkeypatch):
     assert c.Spawner.mem_limit == "1G" and c.Spawner.cpu_limit == 1.0
     assert any("jupyterhub_idle_culler" in part for s in c.JupyterHub.services for part in s["command"])
     assert "correct horse" not in " ".join(c.Spawner.cmd + c.Spawner.args)
+
+
+# --- beyond one server: the image (binder/, repo2docker) and Zero to JupyterHub ------------------
+
+def _pins():
+    return {re.sub(r"[-_.]+", "-", a).lower(): b for a, b in
+            (line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+             if "==" in line and not line.startswith("#"))}
+
+
+def test_the_image_installs_what_pyproject_and_constraints_say():
+    """binder/requirements.txt pins every runtime and `course` dependency at constraints.txt's
+    version, is constrained by constraints.txt for the rest, and is what tools/image_spec.py
+    writes today (run it after changing either file)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import image_spec
+    sys.path.pop(0)
+    assert image_spec.main(["--check"]) == 0, "run python3 tools/image_spec.py"
+    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
+    assert "-c ../constraints.txt" in lines and (ROOT / "binder" / "../constraints.txt").exists()
+    pinned = {re.sub(r"[-_.]+", "-", line.split("==")[0]).lower(): line.split("==")[1]
+              for line in lines if "==" in line}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    direct = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0]).lower()
+              for r in project["dependencies"] + project["optional-dependencies"]["course"]}
+    assert direct | {"jupyterhub"} == set(pinned), "the image has the course's packages, no more, no less"
+    constraints = _pins()
+    for name, version in pinned.items():
+        assert constraints[name] == version, f"{name}: image {version}, constraints {constraints[name]}"
+    assert (ROOT / "binder" / "runtime.txt").read_text().strip() == "python-3.11"
+    post = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-cache-dir --no-deps -e ." in post and os.access(ROOT / "binder" / "postBuild", os.X_OK)
+
+
+def test_the_kubernetes_values_match_the_one_server_hub():
+    yaml = pytest.importorskip("yaml")
+    values = yaml.safe_load((ROOT / "deploy" / "z2jh" / "values.yaml").read_text())
+    single = values["singleuser"]
+    assert single["memory"]["limit"] == "1G" and single["cpu"]["limit"] == 1, "the same limits as deploy/"
+    assert hubsettings.parse_memory(single["memory"]["guarantee"]) >= 300 * 2 ** 20, \
+        "at least what one student was measured to use (benchmarks/bench_class.py)"
+    hook = single["lifecycleHooks"]["postStart"]["exec"]["command"]
+    assert hook[-2:] == ["/srv/lstm-course/deploy/singleuser.py", "--copy-only"]
+    assert single["extraEnv"]["LSTM_COURSE_SOURCE"] == "/srv/lstm-course"
+    assert single["defaultUrl"] == "/lab/tree/lstm-course/notebooks/00-start-here.ipynb"
+    assert values["cull"]["enabled"] and values["cull"]["timeout"] == 3600
+    assert "user_password" not in json.dumps(values["hub"]["config"]), "the password comes from a secret"
+    assert values["hub"]["extraEnv"]["SHARED_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == "lstm-course-class"
+
+
+def test_copy_only_copies_and_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("LSTM_COURSE_SOURCE", str(ROOT))
+    monkeypatch.setattr(sys, "argv", ["singleuser.py", "--copy-only"])
+    monkeypatch.setattr(os, "execv", lambda *a: pytest.fail("--copy-only must not start a server"))
+    singleuser.main()
+    assert (tmp_path / "lstm-course" / "notebooks" / "00-start-here.ipynb").exists()

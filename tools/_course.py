@@ -4,6 +4,8 @@
     python3 tools/course.py app     # set up .venv if needed, serve the explorers as Voila apps
     python3 tools/course.py slides  # set up .venv if needed, write build/slides/*.slides.html
     python3 tools/course.py site    # set up .venv if needed, build the static site in build/site/
+    python3 tools/course.py hub     # set up .venv with the class tools, run JupyterHub for a class (deploy/)
+    python3 tools/course.py assignments   # the exercises as nbgrader assignments in build/nbgrader/
     python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
     python3 tools/course.py test --fast   # the same without notebooks, servers, browser, training
     python3 tools/course.py setup   # only set up .venv
@@ -349,6 +351,13 @@ def hub(args) -> int:
         return 0
 
 
+def assignments(args) -> int:
+    py = setup(CLASS_EXTRAS)
+    cmd = [py, ROOT / "tools" / "assignments.py", *args.assignments_args]
+    say("$ " + " ".join(str(c) for c in cmd))
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=venv_env())
+
+
 def slides(args) -> int:
     py = setup()
     cmd = [py, ROOT / "tools" / "slides.py", "build", *args.slides_args]
@@ -457,6 +466,10 @@ def main(argv=None) -> int:
     p_hub = sub.add_parser("hub", help="set up, then run JupyterHub for a class on this machine (deploy/)")
     p_hub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p_hub.add_argument("--students", default="", help="the class list, one name per line (default: deploy/students.txt)")
+    p_asg = sub.add_parser("assignments", help="set up, then write the exercises as nbgrader assignments "
+                                               "(build/nbgrader/)")
+    p_asg.add_argument("assignments_args", nargs=argparse.REMAINDER,
+                       help="extra arguments for tools/assignments.py (notebook numbers, --out DIR)")
     p_slides = sub.add_parser("slides", help="set up, then write reveal.js slides to build/slides/")
     p_slides.add_argument("slides_args", nargs=argparse.REMAINDER,
                           help="extra arguments for tools/slides.py build (notebooks, --reveal-prefix ...)")
@@ -469,11 +482,12 @@ def main(argv=None) -> int:
     # `slides --out DIR`): argparse's REMAINDER would not take options that come first
     argv = sys.argv[1:] if argv is None else list(argv)
     passthrough = None
-    if argv and argv[0] in ("test", "slides", "site"):
+    if argv and argv[0] in ("test", "slides", "site", "assignments"):
         argv, passthrough = argv[:1], argv[1:]
     args = parser.parse_args(argv)
     if passthrough is not None:
-        setattr(args, {"test": "pytest_args", "slides": "slides_args", "site": "site_args"}[args.command], passthrough)
+        setattr(args, {"test": "pytest_args", "slides": "slides_args", "site": "site_args",
+                       "assignments": "assignments_args"}[args.command], passthrough)
     if getattr(args, "token", ""):
         sys.exit(token_in_argv(args.command))
     if "PYTHONPATH" in os.environ:
@@ -482,8 +496,8 @@ def main(argv=None) -> int:
         if args.command == "setup":
             setup()
             return 0
-        return {"lab": lab, "app": app, "hub": hub, "slides": slides, "site": site,
-                "test": test}[args.command](args)
+        return {"lab": lab, "app": app, "hub": hub, "assignments": assignments, "slides": slides,
+                "site": site, "test": test}[args.command](args)
     except OSError as err:
         if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             read_only(err.filename or ROOT)

@@ -5,6 +5,8 @@
     python3 tools/course.py app     # set up .venv if needed, serve the explorers as Voila apps
     python3 tools/course.py slides  # set up .venv if needed, write build/slides/*.slides.html
     python3 tools/course.py site    # set up .venv if needed, build the static site in build/site/
+    python3 tools/course.py hub     # set up .venv with the class tools, run JupyterHub for a class
+    python3 tools/course.py assignments   # the exercises as nbgrader assignments in build/nbgrader/
     python3 tools/course.py test    # set up .venv if needed, run every test (pytest + nbval)
     python3 tools/course.py test --fast   # the same without notebooks, servers, browser, training
     python3 tools/course.py setup   # only set up .venv

@@ -173,7 +173,10 @@ class Student:
             raise RuntimeError(f"{self.name}: server start answered {r.status_code}: {r.text[:300]}")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            user = self.http.get(f"{self.hub.url}/hub/api/users/{self.name}", timeout=30).json()
+            r = self.http.get(f"{self.hub.url}/hub/api/users/{self.name}", timeout=60)
+            if r.status_code != 200:
+                raise RuntimeError(f"{self.name}: the hub answered {r.status_code} while starting: {r.text[:200]!r}")
+            user = r.json()
             server = user.get("servers", {}).get("")
             if server and server.get("ready"):
                 return

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _checks
-from .activations import sigmoid_
 from .cell import check_params
 from .params import LSTMGradients, LSTMParams
 from .sequence import check_sequence, check_state
@@ -113,35 +112,37 @@ def _scale(name, value, shape, dtype):
 
 @dataclass
 class MaskedTrace:
-    """What ``masked_lstm_forward`` computed, batch-first; h and c are (B, T, H) (at padded steps:
-    the state carried from the last real step). The rest is kept for the backward pass."""
+    """What ``masked_lstm_forward`` computed. ``h`` and ``c`` are (B, T, H) views (at padded
+    steps: the state carried from the last real step). The rest is kept, time-major (T, B, .) so
+    that every step reads contiguous memory, for the backward pass."""
 
     params: LSTMParams
-    xs: np.ndarray            # (B, T, D) the inputs as the gates saw them (after x_scale)
-    h: np.ndarray             # (B, T, H) h_1..h_T
-    c: np.ndarray             # (B, T, H)
     h0: np.ndarray            # (B, H)
     c0: np.ndarray            # (B, H)
-    keep: np.ndarray          # (B, T, H) k_t, the fraction of the old state kept
-    gates: np.ndarray         # (B, T, 4H) activations in GATE_ORDER f, i, o, g
-    h_in: np.ndarray          # (B, T, H) h_{t-1} as the gates saw it (after h_scale)
-    tanh_c: np.ndarray        # (B, T, H) tanh(c~_t) of the fresh candidate state
-    x_scale: np.ndarray = None
-    h_scale: np.ndarray = None
+    _x: np.ndarray            # (T, B, D) the inputs as the gates saw them (after x_scale)
+    _h: np.ndarray            # (T + 1, B, H) h0, h_1 .. h_T
+    _c: np.ndarray            # (T + 1, B, H) c0, c_1 .. c_T
+    _keep: np.ndarray         # (T, B, H) k_t, the fraction of the old state kept
+    _gates: np.ndarray        # (T, B, 4H) activations in GATE_ORDER f, i, o, g
+    _h_in: np.ndarray         # (T, B, H) h_{t-1} as the gates saw it (after h_scale)
+    _tanh_c: np.ndarray       # (T, B, H) tanh(c~_t) of the fresh candidate state
+    _x_scale: np.ndarray = None   # (T, B, D) or None
+    _h_scale: np.ndarray = None   # (T, B, H) or None
 
-    def cs_prev(self, t):
-        """c_{t-1}, (B, H): c0 for t = 0."""
-        return self.c0 if t == 0 else self.c[:, t - 1]
+    h = property(lambda self: self._h[1:].transpose(1, 0, 2), doc="h_1..h_T, (B, T, H)")
+    c = property(lambda self: self._c[1:].transpose(1, 0, 2), doc="c_1..c_T, (B, T, H)")
+    xs = property(lambda self: self._x.transpose(1, 0, 2), doc="the inputs after x_scale, (B, T, D)")
+    keep = property(lambda self: self._keep.transpose(1, 0, 2), doc="k_t, (B, T, H)")
 
     @property
     def h_last(self):
         """h_T, (B, H): with a mask, each sequence's state at its own last real step."""
-        return self.h[:, -1]
+        return self._h[-1]
 
     @property
     def c_last(self):
         """c_T, (B, H)."""
-        return self.c[:, -1]
+        return self._c[-1]
 
 
 @dataclass
@@ -152,6 +153,10 @@ class MaskedGradients:
     xs: np.ndarray
     h0: np.ndarray
     c0: np.ndarray
+
+
+def _time_major(a):
+    return None if a is None else np.ascontiguousarray(a.transpose(1, 0, 2))
 
 
 def masked_lstm_forward(params: LSTMParams, xs, mask=None, h0=None, c0=None, *, x_scale=None,
@@ -175,37 +180,47 @@ def masked_lstm_forward(params: LSTMParams, xs, mask=None, h0=None, c0=None, *, 
     xs = check_sequence("xs", xs, D, dt)
     B, T, _ = xs.shape
     m = np.ones((B, T), dt) if mask is None else check_mask(mask, B, T, dt)
-    h = check_state("h0", h0, B, H, dt).copy()
-    c = check_state("c0", c0, B, H, dt).copy()
-    x_scale = _scale("x_scale", x_scale, (B, T, D), dt)
-    h_scale = _scale("h_scale", h_scale, (B, T, H), dt)
+    h0 = check_state("h0", h0, B, H, dt).copy()
+    c0 = check_state("c0", c0, B, H, dt).copy()
+    xsc = _time_major(_scale("x_scale", x_scale, (B, T, D), dt))
+    hsc = _time_major(_scale("h_scale", h_scale, (B, T, H), dt))
     z = _scale("zoneout", zoneout, (B, T, H), dt)
     if z is not None and (z > 1).any():
         raise ValueError("zoneout must lie in [0, 1] (the fraction of the old state kept)")
-    z = np.zeros((B, T, H), dt) if z is None else z
-    keep = 1.0 - m[:, :, None] * (1.0 - z)                               # k = 1 - m (1 - z), (B, T, H)
-    x_in = xs * x_scale if x_scale is not None else xs.copy()
-    hs, cs = np.empty((B, T, H), dt), np.empty((B, T, H), dt)
-    gates, h_in, tcs = np.empty((B, T, 4 * H), dt), np.empty((B, T, H), dt), np.empty((B, T, H), dt)
-    zx = x_in @ params.weight_x.T + params.bias                          # (B, T, 4H): every step at once
-    h0c, c0c = h.copy(), c.copy()
+    mt = np.ascontiguousarray(m.T)[:, :, None]                         # (T, B, 1)
+    keep = np.repeat(1.0 - mt, H, axis=2) if z is None else 1.0 - mt * (1.0 - _time_major(z))   # (T, B, H)
+    keep1 = 1.0 - keep
+    x = _time_major(xs)
+    if xsc is not None:
+        x = x * xsc
+    hs, cs = np.empty((T + 1, B, H), dt), np.empty((T + 1, B, H), dt)
+    hs[0], cs[0] = h0, c0
+    h_in = np.empty((T, B, H), dt) if hsc is not None else hs[:T]      # without dropout the gates read h itself
+    tcs = np.empty((T, B, H), dt)
+    gates = x @ params.weight_x.T                                       # (T, B, 4H): every step at once
+    gates += params.bias
+    W_hT = np.ascontiguousarray(params.weight_h.T)                      # (H, 4H)
+    S = 3 * H
     for t in range(T):
-        h_in[:, t] = h * h_scale[:, t] if h_scale is not None else h
-        a = zx[:, t] + h_in[:, t] @ params.weight_h.T                    # (B, 4H) pre-activations
-        sigmoid_(a[:, :3 * H], a[:, :3 * H])                              # f, i, o
-        np.tanh(a[:, 3 * H:], out=a[:, 3 * H:])                          # g
-        gates[:, t] = a
-        f, i, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        c_new = f * c + i * g                                            # the step as if it were real
-        tcs[:, t] = np.tanh(c_new)
-        h_new = o * tcs[:, t]
-        k = keep[:, t]
-        c = k * c + (1.0 - k) * c_new                                    # frozen where k = 1
-        h = k * h + (1.0 - k) * h_new
-        hs[:, t], cs[:, t] = h, c
-    return MaskedTrace(params, x_in, hs, cs, h0c, c0c, keep, gates, h_in, tcs, x_scale, h_scale)
+        if hsc is not None:
+            np.multiply(hs[t], hsc[t], out=h_in[t])
+        a = gates[t]                                                    # (B, 4H): pre-activations, then gates
+        a += h_in[t] @ W_hT
+        a[:, :S] *= 0.5                                                 # sigmoid(z) = (1 + tanh(z/2)) / 2:
+        np.tanh(a, out=a)                                               # one tanh for all four, no overflow
+        a[:, :S] += 1.0
+        a[:, :S] *= 0.5
+        f, i, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:S], a[:, S:]
+        c_new = f * cs[t] + i * g                                       # the step as if it were real
+        np.tanh(c_new, out=tcs[t])
+        h_new = o * tcs[t]
+        k, k1 = keep[t], keep1[t]
+        np.add(k * cs[t], k1 * c_new, out=cs[t + 1])                    # k c_{t-1} + (1 - k) c~: exactly
+        np.add(k * hs[t], k1 * h_new, out=hs[t + 1])                    # c_{t-1} where k = 1 (frozen)
+    return MaskedTrace(params, h0, c0, x, hs, cs, keep, gates, h_in, tcs, xsc, hsc)
 
 
+@np.errstate(over="ignore", invalid="ignore")     # an overflowing gradient is reported in words, below
 def masked_lstm_backward(trace: MaskedTrace, dh, dc_last=None) -> MaskedGradients:
     """Backpropagation through time for ``masked_lstm_forward``.
 
@@ -220,32 +235,34 @@ def masked_lstm_backward(trace: MaskedTrace, dh, dc_last=None) -> MaskedGradient
     p = trace.params
     dt = p.dtype
     H = p.hidden_size
-    B, T, D = trace.xs.shape
-    dh = _checks.array("dh", dh, shape=(B, T, H), dtype=dt)
+    T, B, D = trace._x.shape
+    dh = _time_major(_checks.array("dh", dh, shape=(B, T, H), dtype=dt))
     dc_next = check_state("dc_last", dc_last, B, H, dt).copy()
     dh_next = np.zeros((B, H), dt)
-    dZ = np.empty((B, T, 4 * H), dt)
+    dZ = np.empty((T, B, 4 * H), dt)
+    S = 3 * H
     for t in range(T - 1, -1, -1):
-        a, k, tc = trace.gates[:, t], trace.keep[:, t], trace.tanh_c[:, t]
-        f, i, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
-        c_prev = trace.cs_prev(t)
-        dh_t = dh[:, t] + dh_next
-        dh_new = (1.0 - k) * dh_t                                        # to the fresh step's output
-        dc_new = (1.0 - k) * dc_next + dh_new * o * (1.0 - tc * tc)
-        d = dZ[:, t]
-        d[:, :H] = dc_new * c_prev * f * (1.0 - f)                       # forget gate
-        d[:, H:2 * H] = dc_new * g * i * (1.0 - i)                       # input gate
-        d[:, 2 * H:3 * H] = dh_new * tc * o * (1.0 - o)                  # output gate
-        d[:, 3 * H:] = dc_new * i * (1.0 - g * g)                        # candidate
-        dh_in = d @ p.weight_h                                           # (B, H)
-        if trace.h_scale is not None:
-            dh_in = dh_in * trace.h_scale[:, t]
-        dh_next = dh_in + k * dh_t                                       # through the gates, and kept
+        a, k, tc = trace._gates[t], trace._keep[t], trace._tanh_c[t]
+        f, i, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:S], a[:, S:]
+        dh_t = dh[t] + dh_next
+        dh_new = dh_t - k * dh_t                                        # (1 - k) dh: to the fresh step's output
+        dc_new = dc_next - k * dc_next + dh_new * o * (1.0 - tc * tc)
+        d = dZ[t]
+        np.multiply(dc_new, trace._c[t], out=d[:, :H])                  # forget gate: dc * c_{t-1}
+        np.multiply(dc_new, g, out=d[:, H:2 * H])                       # input gate: dc * g
+        np.multiply(dh_new, tc, out=d[:, 2 * H:S])                      # output gate: dh * tanh(c)
+        d[:, :S] *= a[:, :S] * (1.0 - a[:, :S])                         # through the three sigmoids
+        np.multiply(dc_new, i * (1.0 - g * g), out=d[:, S:])            # candidate, through tanh
+        dh_in = d @ p.weight_h                                          # (B, H)
+        if trace._h_scale is not None:
+            dh_in *= trace._h_scale[t]
+        dh_next = dh_in + k * dh_t                                      # through the gates, and kept
         dc_next = dc_new * f + k * dc_next
-    dz2 = dZ.reshape(B * T, 4 * H)
-    grads = LSTMGradients(dz2.T @ trace.xs.reshape(B * T, D), dz2.T @ trace.h_in.reshape(B * T, H), dz2.sum(axis=0))
-    dxs = dZ @ p.weight_x                                                # (B, T, D)
-    if trace.x_scale is not None:
-        dxs = dxs * trace.x_scale
-    _checks.finite_gradients("masked_lstm_backward", T, weights=dz2, h0=dh_next, c0=dc_next)
-    return MaskedGradients(grads, dxs, dh_next, dc_next)
+    dz2 = dZ.reshape(T * B, 4 * H)
+    grads = LSTMGradients(dz2.T @ trace._x.reshape(T * B, D), dz2.T @ trace._h_in.reshape(T * B, H), dz2.sum(axis=0))
+    dxs = dZ @ p.weight_x                                               # (T, B, D)
+    if trace._x_scale is not None:
+        dxs *= trace._x_scale
+    _checks.finite_gradients("masked_lstm_backward", T, weight_x=grads.weight_x, weight_h=grads.weight_h,
+                             h0=dh_next, c0=dc_next)
+    return MaskedGradients(grads, dxs.transpose(1, 0, 2), dh_next, dc_next)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _checks
+from .params import LSTMParams
 
 KINDS = ("naive", "variational", "zoneout")
 
@@ -45,6 +46,9 @@ def check_dropout(dropout):
 
 def dropout_mask(shape, p, rng) -> np.ndarray:
     """Inverted dropout multipliers of ``shape``: 0 with probability p, else 1 / (1 - p)."""
+    if not isinstance(shape, tuple) or not shape:
+        raise TypeError(f"shape must be a non-empty tuple of positive ints; got {_checks.describe(shape)}")
+    shape = tuple(_checks.positive_int(f"shape[{k}]", n) for k, n in enumerate(shape))
     p = _checks.finite_number("p", p, 0.0, 1.0, high_open=True)
     rng = _checks.seed("rng", rng)
     return (rng.random(shape) >= p) / (1.0 - p)
@@ -75,6 +79,15 @@ def dropout_noise(kind, p, layers, B, T, rng, train=True) -> list:
     B = _checks.positive_int("B", B)
     T = _checks.positive_int("T", T)
     rng = _checks.seed("rng", rng)
+    train = _checks.flag("train", train)
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise TypeError(f"layers must be a non-empty list of LSTMParams or (forward, backward) pairs; "
+                        f"got {_checks.describe(layers)}")
+    for n, layer in enumerate(layers):
+        parts = layer if isinstance(layer, (list, tuple)) else (layer,)
+        if not 1 <= len(parts) <= 2 or not all(isinstance(q, LSTMParams) for q in parts):
+            raise TypeError(f"layers[{n}] must be an LSTMParams or a (forward, backward) pair of them; "
+                            f"got {_checks.describe(layer)}")
     out = []
     for layer in layers:
         pair = isinstance(layer, (tuple, list))

@@ -20,13 +20,14 @@ import numpy as np
 from . import _checks
 
 
-def check_ids(name, ids, vocab_size) -> np.ndarray:
-    """ids as an integer array with every value in [0, vocab_size)."""
+def check_ids(name, ids, vocab_size, size_name="the table's number of rows") -> np.ndarray:
+    """ids as an integer array with every value in [0, vocab_size) (``size_name`` says where that
+    size comes from, for the message)."""
     a = _checks.as_ndarray(name, ids)
     if a.dtype.kind not in "iu":
         raise TypeError(f"{name} must be integer symbol ids; got {_checks.describe(ids)}")
     if a.size and (a.min() < 0 or a.max() >= vocab_size):
-        raise ValueError(f"{name} must lie in [0, {vocab_size - 1}] (the table has {vocab_size} rows); "
+        raise ValueError(f"{name} must lie in [0, {vocab_size - 1}] ({size_name} is {vocab_size}); "
                          f"got values from {a.min()} to {a.max()}")
     return a
 
@@ -70,10 +71,10 @@ def embedding_backward(ids, d_out, vocab_size) -> np.ndarray:
     Returns dtable (V, E).
     """
     V = _checks.positive_int("vocab_size", vocab_size)
-    i = check_ids("ids", ids, V)
+    i = check_ids("ids", ids, V, "vocab_size")
     d = _checks.array("d_out", d_out)
-    if d.shape[:-1] != i.shape or d.ndim != i.ndim + 1:
-        raise ValueError(f"d_out must have shape {i.shape} + (E,) (the ids' shape and the embedding size); "
+    if d.ndim != i.ndim + 1 or d.shape[:-1] != i.shape:
+        raise ValueError(f"d_out must have shape {i.shape} + (E,): the shape of ids, then the embedding size; "
                          f"got {d.shape}")
     dtable = np.zeros((V, d.shape[-1]), d.dtype)
     np.add.at(dtable, i.reshape(-1), d.reshape(-1, d.shape[-1]))   # repeated ids add up

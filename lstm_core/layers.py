@@ -72,6 +72,8 @@ def init_layers(input_size, hidden_size, num_layers=1, bidirectional=False, seed
     D = _checks.positive_int("input_size", input_size)
     H = _checks.positive_int("hidden_size", hidden_size)
     N = _checks.positive_int("num_layers", num_layers)
+    bidirectional = _checks.flag("bidirectional", bidirectional)
+    dtype = _checks.float_dtype("dtype", dtype)
     rng = _checks.seed("seed", seed)
     layers = []
     for n in range(N):
@@ -107,6 +109,8 @@ def bidirectional_forward(fwd: LSTMParams, bwd: LSTMParams, xs, mask=None, **dro
     """
     if not isinstance(fwd, LSTMParams) or not isinstance(bwd, LSTMParams):
         raise TypeError(f"fwd and bwd must be LSTMParams; got {_checks.describe(fwd)} and {_checks.describe(bwd)}")
+    if (fwd.input_size, fwd.hidden_size, fwd.dtype) != (bwd.input_size, bwd.hidden_size, bwd.dtype):
+        raise ValueError(f"fwd and bwd must have the same input size, hidden size and dtype; got {fwd!r} and {bwd!r}")
     xs_a = _checks.array("xs", xs, ndim=3, dtype=fwd.dtype)
     rev = None if mask is None else check_mask(mask, *xs_a.shape[:2], fwd.dtype)[:, ::-1]
     kw_f = {k: v[0] for k, v in dropout.items() if v is not None}
@@ -159,9 +163,11 @@ def stacked_forward(layers, xs, mask=None, bidirectional=False, between=None) ->
                    before the next layer reads it (dropout between layers); None: none
     Returns a StackedTrace; trace.h is (B, T, H) or (B, T, 2H).
     """
+    bidirectional = _checks.flag("bidirectional", bidirectional)
     _check_layers(layers, bidirectional)
     if between is not None and (not isinstance(between, (list, tuple)) or len(between) != len(layers) - 1):
-        raise ValueError(f"between must be a list of {len(layers) - 1} multipliers (one per gap between layers)")
+        raise ValueError(f"between must be None or a list of {len(layers) - 1} multipliers (one per gap between "
+                         f"layers); got {_checks.describe(between)}")
     traces, h = [], xs
     for n, layer in enumerate(layers):
         if n > 0 and between is not None:
@@ -222,7 +228,8 @@ class TaggerModel:
         H = _checks.positive_int("hidden_size", hidden_size)
         K = _checks.positive_int("num_classes", num_classes)
         self.dropout = check_dropout(dropout)
-        self.bidirectional = bool(bidirectional)
+        self.bidirectional = _checks.flag("bidirectional", bidirectional)
+        dtype = _checks.float_dtype("dtype", dtype)
         rng = _checks.seed("seed", seed)
         self.table = init_embedding(V, E, seed=rng, dtype=dtype)
         self.layers = init_layers(E, H, num_layers, self.bidirectional, seed=rng, dtype=dtype)
@@ -248,7 +255,8 @@ class TaggerModel:
     def forward(self, ids, mask=None, train=False) -> TaggerOutput:
         """ids (B, T) -> logits (B, T, K). train=True draws dropout masks (when the model has dropout)."""
         from .dropout import dropout_noise
-        i = check_ids("ids", ids, self.vocab_size)
+        train = _checks.flag("train", train)
+        i = check_ids("ids", ids, self.vocab_size, "vocab_size")
         if i.ndim != 2:
             raise ValueError(f"ids must have shape (B, T); got {i.shape}")
         B, T = i.shape
@@ -268,7 +276,10 @@ class TaggerModel:
     def loss_and_grads(self, ids, targets, mask=None, train=True):
         """(mean cross-entropy over the real steps, gradient dict) for one batch."""
         out = self.forward(ids, mask, train=train)
-        loss = softmax_cross_entropy(out.y, targets, out.mask)
+        t = check_ids("targets", targets, self.W_hy.shape[0], "num_classes")
+        if t.shape != out.ids.shape:
+            raise ValueError(f"targets must have the shape of ids {out.ids.shape}; got {t.shape}")
+        loss = softmax_cross_entropy(out.y, t, out.mask)
         pg = project_backward(self.W_hy, self.b_y, out.trace.h, loss.grad)
         sg = stacked_backward(out.trace, pg.h)          # the traces keep the dropout multipliers they used
         grads = {"embedding": embedding_backward(out.ids, sg.xs, self.vocab_size), "W_hy": pg.W_hy, "b_y": pg.b_y}
@@ -284,7 +295,11 @@ class TaggerModel:
 
     def accuracy(self, ids, targets, mask=None) -> float:
         """The fraction of real steps (all steps when mask is None) tagged right."""
-        right = (self.predict(ids, mask) == np.asarray(targets)).astype(float)
+        pred = self.predict(ids, mask)
+        t = check_ids("targets", targets, self.W_hy.shape[0], "num_classes")
+        if t.shape != pred.shape:
+            raise ValueError(f"targets must have the shape of ids {pred.shape}; got {t.shape}")
+        right = (pred == t).astype(float)
         if mask is None:
             return float(right.mean())
         m = check_mask(mask, *right.shape)

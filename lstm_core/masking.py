@@ -54,7 +54,7 @@ def lengths_to_mask(lengths, T=None) -> np.ndarray:
         raise ValueError(f"lengths must all be >= 1; got {n.min()}")
     T = int(n.max()) if T is None else _checks.positive_int("T", T)
     if n.max() > T:
-        raise ValueError(f"T must be at least the longest length {n.max()}; got {T}")
+        raise ValueError(f"T must be at least the longest of lengths ({n.max()}); got {T}")
     return (np.arange(T)[None, :] < n[:, None]).astype(np.float64)
 
 
@@ -72,7 +72,9 @@ def pad_sequences(seqs, pad=0):
             raise ValueError(f"seqs[{k}] must be a non-empty 1-D sequence of integers; got {_checks.describe(s)}")
         rows.append(a)
     if isinstance(pad, (bool, np.bool_)) or not isinstance(pad, (int, np.integer)):
-        raise TypeError(f"pad must be an integer symbol; got {_checks.describe(pad)}")
+        raise TypeError(f"pad must be an integer symbol (>= 0); got {_checks.describe(pad)}")
+    if pad < 0:
+        raise ValueError(f"pad must be a symbol >= 0; got {pad}")
     lengths = np.array([len(r) for r in rows])
     ids = np.full((len(rows), lengths.max()), pad, dtype=np.int64)
     for b, r in enumerate(rows):

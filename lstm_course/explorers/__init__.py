@@ -25,7 +25,7 @@ from .forget_gate import ForgetGateExplorer
 from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
 from .shapes import LayoutExplorer, ParamCountExplorer
-from .layers import EmbeddingExplorer, MaskingExplorer
+from .layers import EmbeddingExplorer, MaskingExplorer, plot_accuracy, plot_dropout
 from .long_range import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
@@ -41,5 +41,6 @@ __all__ = [
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
     "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "EmbeddingExplorer", "MaskingExplorer",
+    "plot_accuracy", "plot_dropout",
     "plot_accuracy_vs_k", "plot_losses", "plot_runs", "plot_race", "plot_errors_by_horizon",
 ]

@@ -197,3 +197,51 @@ class MaskingExplorer(Explorer):
             + ", ".join(f"sequence {b + 1}: {d:.4f}" for b, d in enumerate(drift))
             + " (0 when a sequence has no padding).",
         ])
+
+
+# --- figures of the trained experiments ----------------------------------------------------------
+
+RUN_MARKERS = ("o", "s", "^", "D", "v")
+RUN_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"], OKABE_ITO["vermillion"],
+               OKABE_ITO["purple"])
+
+
+def plot_accuracy(sweep, title="Held-out accuracy, every seed"):
+    """One row per model: a dot per seed (its held-out accuracy) and a bar from min to max, the
+    parameter count in the row label. Returns (fig, ax)."""
+    labels = list(sweep.runs)
+    if not labels:
+        raise ValueError("sweep must hold at least one model")
+    fig, ax = new_figure(7.5, 0.6 + 0.55 * len(labels))
+    for row, label in enumerate(labels):
+        acc = sweep.accuracy(label)
+        y = len(labels) - 1 - row
+        ax.plot([acc.min(), acc.max()], [y, y], color=RUN_COLOURS[row % 5], linewidth=3, alpha=0.5)
+        ax.plot(acc, np.full(len(acc), y), linestyle="none", marker=RUN_MARKERS[row % 5], color=RUN_COLOURS[row % 5],
+                markeredgecolor="black", markersize=8)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels([f"{lab} ({sweep.runs[lab][0].num_params:,} params)" for lab in labels][::-1])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.6, len(labels) - 0.4)
+    style_axes(ax, title, "held-out accuracy (fraction of real steps tagged right)", "")
+    return fig, ax
+
+
+def plot_dropout(sweep):
+    """Train (dashed) and held-out (solid) accuracy while training, one panel per kind of dropout,
+    a thin line per seed. Returns (fig, axes)."""
+    labels = list(sweep.runs)
+    fig, axes = new_figure(10.0, 3.0, ncols=len(labels), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, label in zip(axes, labels):
+        for run in sweep.runs[label]:
+            steps = np.array(sorted(run.curve))
+            tr, te = np.array([run.curve[s] for s in steps]).T
+            ax.plot(steps, tr, color=OKABE_ITO["orange"], linestyle="--", linewidth=1.2,
+                    label="train" if run is sweep.runs[label][0] else None)
+            ax.plot(steps, te, color=OKABE_ITO["blue"], linestyle="-", linewidth=1.2, marker="o", markersize=3,
+                    label="held-out" if run is sweep.runs[label][0] else None)
+        ax.set_ylim(0, 1)
+        style_axes(ax, label, "training step", "accuracy" if ax is axes[0] else "")
+    axes[0].legend(loc="lower right", fontsize=9)
+    return fig, axes

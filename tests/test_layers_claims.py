@@ -1,11 +1,14 @@
 """Notebook 16's trained claims (``lstm_course.demos.layers``), re-run on the notebook's seeds: what
 the prose says about depth, direction and dropout must be what a fresh run shows, in every seed.
 
-Measured (seeds 0-2, this machine): held-out accuracy, depth: 1 layer of 8 from 0.681 to 0.727,
-2 layers of 8 from 0.792 to 0.842, 3 layers from 0.717 to 0.886, 1 layer of 13 from 0.875 to 0.941;
-direction: one-way 0.339-0.343, bidirectional 0.728-0.880; dropout: none 0.632-0.662 (train 0.92+),
-naive 0.705-0.716, variational 0.698-0.705, zoneout 0.600-0.633 (train 0.62-0.63).
-The four CPU levels' numbers are in the report of the branch that added this file.
+Measured on seeds 0-4 at the four CPU levels of issue 10 (numpy with and without AVX-512 and at its
+SSE baseline, OpenBLAS Haswell, default and Nehalem kernels; every level gave the same numbers to the
+last digit). Held-out accuracy: depth, 1 layer of 8 from 0.659 to 0.727, 2 layers of 8 from 0.792 to
+0.884, 3 layers from 0.707 to 0.886, 1 layer of 13 from 0.875 to 0.941 (smallest margins: two over
+one layer 0.085, wide over two layers 0.028, both per seed); direction, one-way 0.339-0.357,
+bidirectional 0.728-0.889; dropout, none 0.632-0.681 with train 0.917 or more, naive 0.705-0.742,
+variational 0.698-0.744 (train and held-out within 0.057; held-out above no dropout's by 0.041 or
+more in every seed), zoneout 0.600-0.633 with train at most 0.634.
 """
 
 from pathlib import Path
@@ -46,12 +49,12 @@ def final(sweep, label):
 
 
 def test_the_settings_are_the_ones_the_notebook_describes():
-    assert len(C["depth"]["seeds"]) == len(C["direction"]["seeds"]) == len(C["dropout"]["seeds"]) == 3
+    assert len(C["depth"]["seeds"]) == len(C["direction"]["seeds"]) == len(C["dropout"]["seeds"]) == 5
     d = C["dropout"]
     assert (d["hidden"], d["n_train"], d["noise"], d["p"]) == (32, 48, 0.3, 0.5)
     assert list(C["depth"]["models"].values()) == [(1, 8), (2, 8), (3, 8), (1, 13)]
     prose = _prose()
-    for words in ("from the same 3 seeds", "modulo 5", "symbol two steps **later**", "48 sequences",
+    for words in ("from the same 5 seeds", "modulo 5", "symbol two steps **later**", "48 sequences",
                   "30% wrong", "$p = 0.5$", "(32 units)"):
         assert words in prose, words
 
@@ -84,7 +87,7 @@ def test_bidirectional_reads_the_future(direction):
 @pytest.mark.trains
 def test_dropout_keeps_train_and_held_out_together(dropout):
     tr0, te0 = final(dropout, "no dropout")
-    assert np.all(tr0 > 0.9 + 0.01) and np.all(te0 < 0.7 - 0.02), (tr0, te0)
+    assert np.all(tr0 > 0.9 + 0.01) and np.all(tr0 - te0 > 0.2 + 0.02), (tr0, te0)
     for label in ("naive", "variational"):
         tr, te = final(dropout, label)
         assert np.all(np.abs(tr - te) < 0.1 - 0.02), (label, tr, te)
@@ -92,6 +95,6 @@ def test_dropout_keeps_train_and_held_out_together(dropout):
     trz, _ = final(dropout, "zoneout")
     assert np.all(trz < 0.7 - 0.03), trz
     prose = _prose()
-    for words in ("train accuracy passes 0.9 while held-out stays below 0.7", "end within 0.1 of each other",
+    for words in ("train accuracy passes 0.9 while held-out trails it by more than 0.2", "end within 0.1 of each other",
                   "held-out ends higher than without dropout in every seed", "its train accuracy stays below 0.7"):
         assert words in prose, words

@@ -40,10 +40,10 @@ NOTEBOOK_16 = dict(
     depth=dict(rule="window", k=2, vocab=5, models={          # label: (layers, hidden per layer)
         "1 layer, H=8": (1, 8), "2 layers, H=8": (2, 8), "3 layers, H=8": (3, 8),
         "1 layer, H=13": (1, 13)},                           # about as many parameters as 2 layers
-        steps=150, seeds=(0, 1, 2)),
-    direction=dict(rule="future", k=2, vocab=6, hidden=10, steps=200, seeds=(0, 1, 2)),
+        steps=150, seeds=(0, 1, 2, 3, 4)),
+    direction=dict(rule="future", k=2, vocab=6, hidden=10, steps=200, seeds=(0, 1, 2, 3, 4)),
     dropout=dict(rule="delay", k=2, vocab=6, hidden=32, n_train=48, noise=0.3, p=0.5, steps=100, every=20,
-                 kinds=(None, "naive", "variational", "zoneout"), seeds=(0, 1, 2)),
+                 kinds=(None, "naive", "variational", "zoneout"), seeds=(0, 1, 2, 3, 4)),
 )
 
 

@@ -8,9 +8,8 @@ NUMBERS = {
     "0": define("the padding symbol 0, mask value 0, class 0 at padding, gradient zero"),
     "1": define("mask value 1, a one-hot vector's single 1, 1/(1-p), layers n = 1, symbols from 1"),
     "2": code(),                                                   # D = 2; 'two steps' in the tasks (k = 2)
-    "3": calc("len(E.NOTEBOOK_16['depth']['seeds'])", names=E),    # 3 seeds; also 3 layers, 'read three times'
     "4": calc("E.NOTEBOOK_16['depth']['vocab'] - 1", names=E),     # symbols 1 to 4
-    "5": calc("E.NOTEBOOK_16['depth']['vocab']", names=E),         # modulo 5; sequences of 5 to 10 steps
+    "5": calc("len(E.NOTEBOOK_16['depth']['seeds'])", names=E),    # 5 seeds; also modulo 5 (vocab), lengths 5 to 10
     "8": calc("E.NOTEBOOK_16['depth']['models']['2 layers, H=8'][1]", names=E),
     "10": calc("E.tag_task(1, 'window').__getitem__(0).shape[1]", names=E),   # max_len: sequences of 5 to 10 steps
     "13": calc("E.NOTEBOOK_16['depth']['models']['1 layer, H=13'][1]", names=E),
@@ -24,5 +23,6 @@ NUMBERS = {
     "0.6": tested(CLAIMS + "test_bidirectional_reads_the_future"),
     "0.9": tested(CLAIMS + "test_dropout_keeps_train_and_held_out_together"),
     "0.7": tested(CLAIMS + "test_dropout_keeps_train_and_held_out_together"),
+    "0.2": tested(CLAIMS + "test_dropout_keeps_train_and_held_out_together"),
     "0.1": tested(CLAIMS + "test_dropout_keeps_train_and_held_out_together"),
 }

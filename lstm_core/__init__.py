@@ -9,7 +9,9 @@ sequence (lstm_forward / lstm_backward, the fast version of that loop), rnn (Elm
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
 read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
-peephole LSTM, the coupled input-forget gate, the GRU).
+peephole LSTM, the coupled input-forget gate, the GRU); for real inputs and deeper models:
+embedding (lookup tables), masking (padded batches, the masked LSTM layer), layers (stacked and
+bidirectional LSTMs, TaggerModel), dropout (naive, variational, zoneout).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
@@ -26,7 +28,13 @@ from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RN
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
 from .training import History, accuracy, fit
-from . import tasks, variants
+from . import dropout, embedding, layers, masking, tasks, variants
+from .dropout import dropout_mask, dropout_noise
+from .embedding import embedding_backward, embedding_forward, init_embedding
+from .layers import (BidirectionalTrace, StackedGradients, StackedTrace, TaggerModel, TaggerOutput,
+                     bidirectional_backward, bidirectional_forward, init_layers, stacked_backward, stacked_forward)
+from .masking import (MaskedGradients, MaskedTrace, lengths_to_mask, masked_lstm_backward, masked_lstm_forward,
+                      masked_mean, pad_sequences)
 from .variants import (CoupledParams, GRUParams, PeepholeParams, coupled_backward, coupled_forward, gru_backward,
                        gru_forward, peephole_backward, peephole_forward)
 
@@ -46,4 +54,10 @@ __all__ = [
     "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks", "variants",
     "PeepholeParams", "peephole_forward", "peephole_backward", "CoupledParams", "coupled_forward",
     "coupled_backward", "GRUParams", "gru_forward", "gru_backward",
+    "embedding", "masking", "layers", "dropout",
+    "init_embedding", "embedding_forward", "embedding_backward",
+    "lengths_to_mask", "pad_sequences", "masked_mean", "MaskedTrace", "MaskedGradients", "masked_lstm_forward",
+    "masked_lstm_backward", "init_layers", "BidirectionalTrace", "bidirectional_forward", "bidirectional_backward",
+    "StackedTrace", "StackedGradients", "stacked_forward", "stacked_backward", "TaggerModel", "TaggerOutput",
+    "dropout_mask", "dropout_noise",
 ]

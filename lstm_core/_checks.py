@@ -31,6 +31,13 @@ def positive_int(name: str, value) -> int:
     return int(value)
 
 
+def flag(name: str, value) -> bool:
+    """``value``, which must be True or False (not 0, 1 or a string)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {describe(value)}")
+    return bool(value)
+
+
 def finite_number(name: str, value, low=None, high=None, *, low_open=False, high_open=False) -> float:
     """``value`` as a Python float, which must be a finite real number within the bounds given.
 

@@ -488,11 +488,85 @@ CASES = [
     ("tasks.adding", tasks.adding, {"n": 3, "length": 4, "seed": 0}, {"n": Int(), "length": Int(lo=2), "seed": Seed()}),
 ]
 
+# notebook 16: embeddings, masking, stacked and bidirectional layers, dropout
+EMB_TABLE, EMB_IDS = RNG.normal(size=(6, 3)), np.array([[0, 5, 2], [1, 1, 4]])
+MASK = np.array([[1.0, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+MTRACE = L.masked_lstm_forward(P, XS, MASK)
+LAYERS2, BI = L.init_layers(3, 4, 2, seed=0), L.init_layers(3, 4, 1, bidirectional=True, seed=0)
+STRACE, BTRACE = L.stacked_forward(LAYERS2, XS, MASK), L.bidirectional_forward(*BI[0], XS, MASK)
+TAGGER = L.TaggerModel(6, 3, 4, 2, seed=0, dropout=("variational", 0.2))
+TAGS = np.array([[0, 1, 1], [1, 0, 0]])
+MASK_KIND = dict(ndims={2}, bools_ok=True, extra=[np.full((2, 5), 0.5), -np.ones((2, 5))])
+IDS_MASK = dict(ndims={2}, optional=True, bools_ok=True, extra=[np.full((2, 3), 0.5)])
+
+CASES += [
+    ("init_embedding", L.init_embedding, {"vocab_size": 6, "embed_size": 3, "seed": 0, "scale": 1.0, "dtype": np.float64},
+     {"vocab_size": Int(), "embed_size": Int(), "seed": Seed(), "scale": Num(out=[-1.0]), "dtype": DType()}),
+    ("embedding_forward", L.embedding_forward, {"table": EMB_TABLE, "ids": EMB_IDS},
+     {"table": Arr(axes=(), ndims={2}), "ids": Ints(top=6, shape_fixed=False)}),
+    ("embedding_backward", L.embedding_backward, {"ids": EMB_IDS, "d_out": RNG.normal(size=(2, 3, 3)), "vocab_size": 6},
+     {"ids": Ints(top=6), "d_out": Arr(axes=(0, 1), ndims={3}), "vocab_size": Int(lo=6)}),
+    ("lengths_to_mask", L.lengths_to_mask, {"lengths": np.array([3, 1]), "T": 4},
+     {"lengths": Ints(top=5), "T": Int(lo=3, optional=True)}),
+    ("pad_sequences", L.pad_sequences, {"seqs": [[1, 2], [3]], "pad": 0},
+     {"seqs": Obj(others=[[], [[1.5]], [[]], [[[1]]]]), "pad": Int(lo=0)}),
+    ("masked_mean", L.masked_mean, {"values": np.ones((2, 5)), "mask": MASK},
+     {"values": Arr(axes=(), ndims={2}), "mask": Arr(**{**MASK_KIND, "extra": MASK_KIND["extra"] + [np.zeros((2, 5))]})}),
+    ("masked_lstm_forward", L.masked_lstm_forward,
+     {"params": P, "xs": XS, "mask": MASK, "h0": H0, "c0": C0, "x_scale": np.ones((2, 5, 3)),
+      "h_scale": np.ones((2, 5, 4)), "zoneout": np.zeros((2, 5, 4))},
+     {"params": Obj(others=[R, PP]), "xs": Arr(axes=(2,), ndims={3}), "mask": Arr(optional=True, **MASK_KIND),
+      "h0": Arr(ndims={2}, optional=True), "c0": Arr(ndims={2}, optional=True),
+      "x_scale": Arr(ndims={3}, optional=True, extra=[-np.ones((2, 5, 3))]),
+      "h_scale": Arr(ndims={3}, optional=True, extra=[-np.ones((2, 5, 4))]),
+      "zoneout": Arr(ndims={3}, optional=True, extra=[np.full((2, 5, 4), 1.5), -np.ones((2, 5, 4))])}),
+    ("masked_lstm_backward", L.masked_lstm_backward, {"trace": MTRACE, "dh": DH, "dc_last": C0},
+     {"trace": Obj(others=[STEP, OUT, L.lstm_forward(P, XS)]), "dh": Arr(ndims={3}),
+      "dc_last": Arr(ndims={2}, optional=True)}),
+    ("init_layers", L.init_layers, {"input_size": 3, "hidden_size": 4, "num_layers": 2, "bidirectional": True,
+                                    "seed": 0, "dtype": np.float64},
+     {"input_size": Int(), "hidden_size": Int(), "num_layers": Int(), "bidirectional": Bool(), "seed": Seed(),
+      "dtype": DType()}),
+    ("bidirectional_forward", L.bidirectional_forward, {"fwd": BI[0][0], "bwd": BI[0][1], "xs": XS, "mask": MASK},
+     {"fwd": Obj(others=[R, L.LSTMParams.init(2, 4)]), "bwd": Obj(others=[R, L.LSTMParams.init(3, 5)]),
+      "xs": Arr(axes=(2,), ndims={3}), "mask": Arr(optional=True, **MASK_KIND)}),
+    ("bidirectional_backward", L.bidirectional_backward, {"trace": BTRACE, "dh": RNG.normal(size=(2, 5, 8))},
+     {"trace": Obj(others=[MTRACE, STEP]), "dh": Arr(ndims={3})}),
+    ("stacked_forward", L.stacked_forward,
+     {"layers": LAYERS2, "xs": XS, "mask": MASK, "bidirectional": False, "between": [np.ones((2, 5, 4))]},
+     {"layers": Obj(others=[[], [P, P], [(P, P)], [R]]), "xs": Arr(axes=(2,), ndims={3}),
+      "mask": Arr(optional=True, **MASK_KIND), "bidirectional": Bool(),
+      "between": Obj(optional=True, others=[[], [np.ones((2, 5, 3))], [np.ones((2, 5, 4))] * 2, ["x"]])}),
+    ("stacked_backward", L.stacked_backward, {"trace": STRACE, "dh": DH},
+     {"trace": Obj(others=[MTRACE, BTRACE]), "dh": Arr(ndims={3})}),
+    ("TaggerModel", L.TaggerModel,
+     {"vocab_size": 6, "embed_size": 3, "hidden_size": 4, "num_classes": 2, "num_layers": 1, "bidirectional": False,
+      "seed": 0, "dropout": ("variational", 0.2), "dtype": np.float64},
+     {"vocab_size": Int(), "embed_size": Int(), "hidden_size": Int(), "num_classes": Int(), "num_layers": Int(),
+      "bidirectional": Bool(), "seed": Seed(), "dtype": DType(),
+      "dropout": Obj(optional=True, others=[("x", 0.1), ("naive", 1.0), ("naive",), "naive", ("naive", "0.1")])}),
+    ("TaggerModel.forward", method(TAGGER, "forward"), {"ids": EMB_IDS, "mask": np.ones((2, 3)), "train": True},
+     {"ids": Ints(top=6), "mask": Arr(**IDS_MASK), "train": Bool()}),
+    ("TaggerModel.loss_and_grads", method(TAGGER, "loss_and_grads"),
+     {"ids": EMB_IDS, "targets": TAGS, "mask": np.ones((2, 3)), "train": True},
+     {"ids": Ints(top=6), "targets": Ints(top=2), "mask": Arr(**IDS_MASK), "train": Bool()}),
+    ("TaggerModel.predict", method(TAGGER, "predict"), {"ids": EMB_IDS, "mask": np.ones((2, 3))},
+     {"ids": Ints(top=6), "mask": Arr(**IDS_MASK)}),
+    ("TaggerModel.accuracy", method(TAGGER, "accuracy"), {"ids": EMB_IDS, "targets": TAGS, "mask": np.ones((2, 3))},
+     {"ids": Ints(top=6), "targets": Ints(top=2), "mask": Arr(**IDS_MASK)}),
+    ("dropout_mask", L.dropout_mask, {"shape": (2, 3), "p": 0.5, "rng": 0},
+     {"shape": Obj(others=[(), (2, 0), (2.5,), [2, 3]]), "p": Num(out=[1.0, -0.1, 2.0]), "rng": Seed()}),
+    ("dropout_noise", L.dropout_noise, {"kind": "naive", "p": 0.5, "layers": [P], "B": 2, "T": 5, "rng": 0, "train": True},
+     {"kind": Choice(("naive", "variational", "zoneout")), "p": Num(out=[1.0, -0.1]),
+      "layers": Obj(others=[[], [R], P, [(P, P, P)]]), "B": Int(), "T": Int(), "rng": Seed(), "train": Bool()}),
+]
+
 # what lstm_core returns, never takes from a learner (their fields are filled in by the library)
 RESULTS = {"GateParams", "GateValue", "LSTMStep", "LSTMStepGradients", "LSTMTrace", "LSTMSequenceGradients", "RNNTrace",
-           "GradcheckResult", "Loss", "ModelOutput"}
+           "GradcheckResult", "Loss", "ModelOutput", "MaskedTrace", "MaskedGradients", "StackedTrace", "StackedGradients",
+           "BidirectionalTrace", "TaggerOutput"}
 CONSTANTS = {"GATES", "GATE_NAMES"}
-MODULES = {"tasks", "variants"}        # their public functions are cases of their own
+MODULES = {"tasks", "variants", "embedding", "masking", "layers", "dropout"}   # their functions are cases of their own
 
 PAIRS = [(label, arg) for label, _, _, kinds in CASES for arg in kinds]
 

@@ -12,7 +12,7 @@ backend the figure is redrawn as an image, which works but is slower.
 One module per topic, named as the notebook's topic, in course order: squashing (00, 02),
 recurrence (01), forget_gate (03), input_gate (04), cell_state (05), output_gate (06),
 whole_cell (07), shapes (08), backpropagation (09), vanishing (10), highway (11), long_range (12),
-language_model (13), epidemic (14), variants (15). The math they draw lives in
+language_model (13), epidemic (14), variants (15), layers (16). The math they draw lives in
 ``lstm_core`` and in ``lstm_course.demos`` under the same topic names.
 """
 
@@ -25,6 +25,7 @@ from .forget_gate import ForgetGateExplorer
 from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
 from .shapes import LayoutExplorer, ParamCountExplorer
+from .layers import EmbeddingExplorer, MaskingExplorer, plot_accuracy, plot_dropout
 from .long_range import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
@@ -39,6 +40,7 @@ __all__ = [
     "SentenceMemoryExplorer", "OutputGateExplorer", "WholeCellExplorer", "SequenceExplorer",
     "LayoutExplorer", "ParamCountExplorer", "BPTTExplorer", "HighwayExplorer",
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
-    "ForecastExplorer", "LongRangeExplorer", "VariantExplorer",
+    "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "EmbeddingExplorer", "MaskingExplorer",
+    "plot_accuracy", "plot_dropout",
     "plot_accuracy_vs_k", "plot_losses", "plot_runs", "plot_race", "plot_errors_by_horizon",
 ]

@@ -9,10 +9,12 @@ sequence (lstm_forward / lstm_backward, the fast version of that loop), rnn (Elm
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
 read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
-peephole LSTM, the coupled input-forget gate, the GRU).
+peephole LSTM, the coupled input-forget gate, the GRU); attention (additive attention, and an
+encoder-decoder that uses it).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
+from .attention import AttentionParams, AttentionSeq2Seq, additive_attention, additive_attention_backward
 from .cell import (GateValue, LSTMStep, LSTMStepGradients, cell_state_update, gate_value, hidden_state,
                    lstm_step, lstm_step_backward)
 from .counting import count_params
@@ -26,7 +28,7 @@ from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RN
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
 from .training import History, accuracy, fit
-from . import tasks, variants
+from . import attention, tasks, variants
 from .variants import (CoupledParams, GRUParams, PeepholeParams, coupled_backward, coupled_forward, gru_backward,
                        gru_forward, peephole_backward, peephole_forward)
 
@@ -46,4 +48,5 @@ __all__ = [
     "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks", "variants",
     "PeepholeParams", "peephole_forward", "peephole_backward", "CoupledParams", "coupled_forward",
     "coupled_backward", "GRUParams", "gru_forward", "gru_backward",
+    "attention", "AttentionParams", "additive_attention", "additive_attention_backward", "AttentionSeq2Seq",
 ]

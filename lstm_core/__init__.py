@@ -8,9 +8,10 @@ step, forward and backward), loop (a sequence as a plain loop over the step: rea
 sequence (lstm_forward / lstm_backward, the fast version of that loop), rnn (Elman and Jordan),
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
-read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
-peephole LSTM, the coupled input-forget gate, the GRU); attention (additive attention, and an
-encoder-decoder that uses it).
+read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks and digit reversal); variants (the
+peephole LSTM, the coupled input-forget gate, the GRU); seq2seq (an encoder-decoder LSTM, teacher
+forcing, scheduled sampling, greedy decoding and beam search); attention (additive attention, and
+the encoder-decoder that uses it).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
@@ -28,7 +29,7 @@ from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RN
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
 from .training import History, accuracy, fit
-from . import attention, tasks, variants
+from . import attention, seq2seq, tasks, variants
 from .variants import (CoupledParams, GRUParams, PeepholeParams, coupled_backward, coupled_forward, gru_backward,
                        gru_forward, peephole_backward, peephole_forward)
 
@@ -46,6 +47,7 @@ __all__ = [
     "Loss", "softmax_cross_entropy", "mean_squared_error",
     "SGD", "Adam", "clip_grad_norm", "global_norm",
     "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks", "variants",
+    "seq2seq",
     "PeepholeParams", "peephole_forward", "peephole_backward", "CoupledParams", "coupled_forward",
     "coupled_backward", "GRUParams", "gru_forward", "gru_backward",
     "attention", "AttentionParams", "additive_attention", "additive_attention_backward", "AttentionSeq2Seq",

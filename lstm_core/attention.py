@@ -35,9 +35,8 @@ import numpy as np
 
 from . import _checks
 from .cell import lstm_step
-from .losses import softmax_cross_entropy
-from .models import _one_hot
-from .params import LSTMParams
+from .output import project, project_backward
+from .seq2seq import Seq2Seq, Seq2SeqOutput, check_digits, decoder_targets, teacher_forcing_ratio
 from .sequence import lstm_backward, lstm_forward
 
 
@@ -250,174 +249,146 @@ def additive_attention_backward(trace: AttentionTrace, dcontext, dweights=None) 
 # --- an encoder-decoder that attends ----------------------------------------------------------------
 
 @dataclass
-class Seq2SeqOutput:
-    """What ``AttentionSeq2Seq.forward`` computed: logits (B, T, K) and what backward needs.
+class AttentionOutput(Seq2SeqOutput):
+    """What ``AttentionSeq2Seq.forward`` computed: a ``Seq2SeqOutput`` (logits (B, T, K), inputs,
+    outputs, fed_true, the encoder's and decoder's traces, the read-out used) and:
 
-    weights: (B, T, S) the attention weights of every output step (None without attention)."""
+    attention: the AttentionTrace of every decoder state over every encoder state;
+    features:  (B, T, 2H) what the read-out read, [h_t; context_t]."""
 
-    logits: np.ndarray
-    weights: np.ndarray
-    encoder: object           # LSTMTrace over the source
-    decoder: object           # LSTMTrace over the decoder inputs
-    attention: object         # AttentionTrace, or None
-    features: np.ndarray      # (B, T, H) or (B, T, 2H): what the read-out reads, [h_t] or [h_t; context_t]
-    W_y: np.ndarray           # copies of the read-out this output was made with
-    b_y: np.ndarray
+    attention: AttentionTrace = None
+    features: np.ndarray = None
+
+    @property
+    def weights(self) -> np.ndarray:
+        """(B, T, L): how much output step t looked at input position j (each row sums to 1)."""
+        return self.attention.weights
 
 
-class AttentionSeq2Seq:
-    """An LSTM encoder, an LSTM decoder, and (when ``attention``) additive attention between them.
+class AttentionSeq2Seq(Seq2Seq):
+    """``seq2seq.Seq2Seq`` with additive attention from the decoder to every encoder state.
 
-    Symbols: B batch, S source length, T target length, V source symbols, K target symbols,
-    H hidden size (encoder and decoder), A attention size.
+    Symbols as in ``seq2seq``: B batch, L source length, T = L + 1 output steps, H hidden size,
+    K = n_digits + 1 output classes; A attention size (H when None).
 
-        k_1..k_S   = encoder LSTM over one-hot source symbols              keys (B, S, H)
-        h_1..h_T   = decoder LSTM over [start, y_1 .. y_{T-1}] one-hot      (teacher forcing),
-                     starting from the encoder's last (h, c)
-        context_t  = additive_attention(query h_t, keys)                    (B, T, H)
-        logits_t   = W_y [h_t; context_t] + b_y                             (B, T, K)
+        k_1..k_L   = the encoder's states over the source                  keys (B, L, H)
+        h_1..h_T   = the decoder's states, as in Seq2Seq
+        context_t  = additive_attention(query h_t, keys k_1..k_L)           (B, T, H)
+        y_t        = W_hy [h_t; context_t] + b_y                            W_hy (K, 2H)
 
-    With ``attention=False`` the read-out sees h_t only: the plain encoder-decoder, whose whole
-    memory of the source is the encoder's last state. (Bahdanau et al. feed the context into
-    the decoder's next input; here it sits beside h_t before the read-out, as in Luong et al.
-    2015, so the decoder runs as one fast ``lstm_forward`` in training. The scores are
-    Bahdanau's additive ones either way.)
+    The plain Seq2Seq must squeeze the whole source into the encoder's last state; here every
+    output step can look back at every input position. (Bahdanau et al. 2015 feed the context
+    into the decoder's next input; here it sits beside h_t before the read-out, as in Luong et al.
+    2015, so that in training the decoder still runs as one ``lstm_forward``. The scores are
+    Bahdanau's additive ones.)
 
-    Every batch holds sequences of one length S (no padding), so the encoder's last step is every
-    sequence's last symbol. The start symbol is K (the decoder's inputs have K + 1 symbols).
-    ``params`` is a dict of the live arrays ("enc.weight_x", ..., "att.W_q", ..., "W_y", "b_y")
-    and ``loss_and_grads`` has ``fit``'s signature, so ``lstm_core.fit`` trains it.
+    The encoder and decoder start from the same weights as ``Seq2Seq(n_digits, hidden_size,
+    seed)``. ``params`` adds "attention.W_q", "attention.W_k", "attention.v"; ``start`` and ``step``
+    keep the keys in the state, so ``seq2seq.train``, ``greedy_decode``, ``beam_search`` and
+    ``sequence_accuracy`` work on this model unchanged.
     """
 
-    def __init__(self, n_source, n_target, hidden_size, attention_size=None, attention=True, seed=0,
-                 dtype=np.float64):
-        V = _checks.positive_int("n_source", n_source)
-        K = _checks.positive_int("n_target", n_target)
-        H = _checks.positive_int("hidden_size", hidden_size)
+    def __init__(self, n_digits=8, hidden_size=48, attention_size=None, seed=0, dtype=np.float64):
+        super().__init__(n_digits, hidden_size, seed, dtype)
+        H, K = self.hidden_size, self.output_size
         A = H if attention_size is None else _checks.positive_int("attention_size", attention_size)
-        if not isinstance(attention, (bool, np.bool_)):
-            raise TypeError(f"attention must be True or False; got {_checks.describe(attention)}")
-        dt = _checks.float_dtype("dtype", dtype)
-        _checks.seed("seed", seed, generator=False)
         s = [seed] if not isinstance(seed, (list, tuple)) else list(seed)
-        self.attention = bool(attention)
-        self.n_source, self.n_target = V, K
-        self.encoder = LSTMParams.init(V, H, seed=[*s, 0], dtype=dt)
-        self.decoder = LSTMParams.init(K + 1, H, seed=[*s, 1], dtype=dt)
-        self.att = AttentionParams.init(H, H, A, seed=[*s, 2], dtype=dt) if self.attention else None
-        F = 2 * H if self.attention else H
-        rng = np.random.default_rng([*s, 3])
-        self.W_y = rng.uniform(-1, 1, (K, F)).astype(dt) / np.sqrt(F)
-        self.b_y = np.zeros(K, dt)
-        self._params = {**{f"enc.{k}": v for k, v in self.encoder.arrays().items()},
-                        **{f"dec.{k}": v for k, v in self.decoder.arrays().items()},
-                        **({f"att.{k}": v for k, v in self.att.arrays().items()} if self.attention else {}),
-                        "W_y": self.W_y, "b_y": self.b_y}
+        self.attention = AttentionParams.init(H, H, A, seed=[*s, 3], dtype=self.dtype)
+        bound = 1.0 / np.sqrt(2 * H)
+        self.W_hy = np.random.default_rng([*s, 2]).uniform(-bound, bound, (K, 2 * H)).astype(self.dtype)
+        self._params = {**{f"encoder.{k}": v for k, v in self.encoder.arrays().items()},
+                        **{f"decoder.{k}": v for k, v in self.decoder.arrays().items()},
+                        **{f"attention.{k}": v for k, v in self.attention.arrays().items()},
+                        "W_hy": self.W_hy, "b_y": self.b_y}
 
-    hidden_size = property(lambda self: self.encoder.hidden_size)
-    dtype = property(lambda self: self.encoder.dtype)
-
-    @property
-    def params(self) -> dict:
-        """name -> live parameter array (optimisers update these in place)."""
-        return self._params
-
-    @property
-    def num_params(self) -> int:
-        return sum(a.size for a in self._params.values())
+    attention_size = property(lambda self: self.attention.attention_size)
 
     def __repr__(self):
-        return (f"AttentionSeq2Seq(n_source={self.n_source}, n_target={self.n_target}, hidden_size={self.hidden_size}, "
-                f"attention={self.attention}, params={self.num_params})")
+        return (f"AttentionSeq2Seq(n_digits={self.n_digits}, hidden_size={self.hidden_size}, "
+                f"attention_size={self.attention_size}, params={self.num_params}, dtype={self.dtype})")
 
-    def _symbols(self, name, xs, n, ndim=2):
-        a = _checks.as_ndarray(name, xs)
-        if a.dtype.kind not in "iu":
-            raise TypeError(f"{name} must be integer symbols, shape (B, length); got {_checks.describe(xs)}")
-        if a.ndim != ndim or 0 in a.shape:
-            raise ValueError(f"{name} must have shape (B, length) with B, length >= 1; got {a.shape}")
-        return a, _one_hot(name, a, n).astype(self.dtype, copy=False)
+    def forward(self, src, targets, teacher_forcing=1.0, seed=0) -> AttentionOutput:
+        """Encode src (B, L), then decode T = L + 1 steps towards targets (B, L), attending.
 
-    def _encode(self, source):
-        _, x = self._symbols("source", source, self.n_source)
-        return lstm_forward(self.encoder, x)
+        teacher_forcing and seed as in ``Seq2Seq.forward``: the probability of feeding the true
+        previous token, and the draws that choose."""
+        src = check_digits("src", src, self.n_digits)
+        true_in, outputs = decoder_targets(targets, self.n_digits)
+        if true_in.shape[0] != src.shape[0]:
+            raise ValueError(f"targets must have one row per source: src has {src.shape[0]}, targets {true_in.shape[0]}")
+        r = teacher_forcing_ratio("teacher_forcing", teacher_forcing)
+        rng = _checks.seed("seed", seed)
+        enc = self.encode(src)
+        B, T = true_in.shape
+        fed_true = np.ones((B, T), bool)
+        inputs = true_in
+        if r < 1.0:                                     # step by step, to choose what each step is fed
+            fed_true[:, 1:] = rng.random((B, T - 1)) < r
+            inputs = true_in.copy()
+            state = (enc.h_last, enc.c_last, enc.h)
+            for t in range(T - 1):
+                lp, state = self.step(inputs[:, t], state)
+                inputs[:, t + 1] = np.where(fed_true[:, t + 1], true_in[:, t + 1], np.argmax(lp, axis=-1))
+        dec = lstm_forward(self.decoder, self.one_hot(inputs), enc.h_last, enc.c_last)
+        att = additive_attention(self.attention, dec.h, enc.h)          # every h_t queries every k_j
+        feats = np.concatenate([dec.h, att.context], axis=-1)           # (B, T, 2H)
+        logits = project(self.W_hy, self.b_y, feats)
+        return AttentionOutput(logits, inputs, outputs, fed_true, enc, dec, self.W_hy.copy(), self.b_y.copy(),
+                               att, feats)
 
-    def decoder_inputs(self, targets) -> np.ndarray:
-        """[start, y_1 .. y_{T-1}] (B, T): the targets shifted right, the start symbol K in front."""
-        t, _ = self._symbols("targets", targets, self.n_target)
-        return np.concatenate([np.full((t.shape[0], 1), self.n_target), t[:, :-1]], axis=1)
-
-    def forward(self, source, targets) -> Seq2SeqOutput:
-        """Teacher forcing: source (B, S) and targets (B, T) integer symbols -> Seq2SeqOutput."""
-        enc = self._encode(source)
-        dec_in = self.decoder_inputs(targets)
-        if dec_in.shape[0] != enc.xs.shape[0]:
-            raise ValueError(f"targets must have one row per source row ({enc.xs.shape[0]}); got {dec_in.shape[0]}")
-        _, x = self._symbols("targets", dec_in, self.n_target + 1)
-        dec = lstm_forward(self.decoder, x, h0=enc.h_last, c0=enc.c_last)
-        att, weights, feats = None, None, dec.h
-        if self.attention:
-            att = additive_attention(self.att, dec.h, enc.h)
-            weights = att.weights
-            feats = np.concatenate([dec.h, att.context], axis=-1)
-        logits = feats @ self.W_y.T + self.b_y
-        return Seq2SeqOutput(logits, weights, enc, dec, att, feats, self.W_y.copy(), self.b_y.copy())
-
-    def backward(self, out: Seq2SeqOutput, dlogits) -> dict:
-        """Gradients of every parameter given dlogits = dL/dlogits (B, T, K)."""
-        if not isinstance(out, Seq2SeqOutput) or out.W_y.shape != self.W_y.shape:
-            raise TypeError(f"out must be the Seq2SeqOutput this model's forward returned; got {_checks.describe(out)}")
+    def backward(self, out: AttentionOutput, dlogits) -> dict:
+        """Gradients of every parameter given dlogits = dL/dy (B, T, K); keys as ``params``."""
+        if not isinstance(out, AttentionOutput) or out.W_hy.shape != self.W_hy.shape:
+            raise TypeError(f"out must be the AttentionOutput that this model's forward returned; "
+                            f"got {_checks.describe(out)}")
         dy = _checks.array("dlogits", dlogits, shape=out.logits.shape, dtype=self.dtype)
         H = self.hidden_size
-        B, T, K = dy.shape
-        grads = {"W_y": dy.reshape(-1, K).T @ out.features.reshape(B * T, -1), "b_y": dy.sum(axis=(0, 1))}
-        dfeat = dy @ out.W_y                                        # (B, T, F)
-        dh_dec = dfeat[..., :H]
-        dkeys = np.zeros_like(out.encoder.h)
-        if self.attention:
-            ga = additive_attention_backward(out.attention, dfeat[..., H:])
-            dh_dec = dh_dec + ga.query                              # h_t is also the query
-            dkeys = ga.keys                                         # every encoder state is a key
-            grads.update({f"att.{k}": v for k, v in ga.params.arrays().items()})
-        gd = lstm_backward(out.decoder, dh_dec)
-        dh_enc = np.array(dkeys)
-        dh_enc[:, -1] += gd.h0                                      # the decoder started from (h_S, c_S)
-        ge = lstm_backward(out.encoder, dh_enc, dc_last=gd.c0)
-        grads.update({f"enc.{k}": v for k, v in ge.params.arrays().items()})
-        grads.update({f"dec.{k}": v for k, v in gd.params.arrays().items()})
-        return {k: grads[k] for k in self._params}
+        pg = project_backward(out.W_hy, out.b_y, out.features, dy)   # pg.h: dL/d[h_t; context_t]
+        ga = additive_attention_backward(out.attention, pg.h[..., H:])
+        dg = lstm_backward(out.decoder, pg.h[..., :H] + ga.query)          # h_t is read out and queries
+        dh_enc = np.array(ga.keys)                                         # every encoder state is a key,
+        dh_enc[:, -1] += dg.h0                                             # and the last one starts the decoder
+        eg = lstm_backward(out.encoder, dh_enc, dc_last=dg.c0)
+        grads = {**{f"encoder.{k}": v for k, v in eg.params.arrays().items()},
+                 **{f"decoder.{k}": v for k, v in dg.params.arrays().items()},
+                 **{f"attention.{k}": v for k, v in ga.params.arrays().items()}}
+        grads["W_hy"], grads["b_y"] = pg.W_hy, pg.b_y
+        return grads
 
-    def loss_and_grads(self, source, targets, loss="ce", at="all"):
-        """(mean cross-entropy over every output step, gradient dict): ``fit``'s interface.
+    # --- decoding: start and step, as Seq2Seq's, with the keys in the state --------------------
+    def start(self, src):
+        """The decoder's first state for src (B, L): (h, c, keys), (B, H), (B, H), (B, L, H)."""
+        enc = self.encode(src)
+        return (enc.h_last, enc.c_last, np.ascontiguousarray(enc.h))
 
-        source (B, S) and targets (B, T) integer symbols; loss must be "ce" and at "all"."""
-        _checks.choice("loss", loss, ("ce",))
-        _checks.choice("at", at, ("all",))
-        out = self.forward(source, targets)
-        value, dy = softmax_cross_entropy(out.logits, np.asarray(targets))
-        return value, self.backward(out, dy)
+    def step(self, tok, state):
+        """One decoder step: tokens (N,) and state (h, c, keys) -> (log-probabilities (N, K), new state)."""
+        lp, state, _ = self._step(tok, state)
+        return lp, state
 
-    def greedy(self, source, length=None):
-        """Decode without teacher forcing: each step reads the symbol the model chose before.
+    def _step(self, tok, state):
+        h, c, keys = state
+        st = lstm_step(self.decoder, self.one_hot(tok), h, c)
+        at = additive_attention(self.attention, st.h, keys)
+        y = project(self.W_hy, self.b_y, np.concatenate([st.h, at.context], axis=-1))
+        y = y - y.max(axis=-1, keepdims=True)
+        return y - np.log(np.exp(y).sum(axis=-1, keepdims=True)), (st.h, st.c, keys), at.weights
 
-        source: (B, S) integer symbols; length: output steps (default S).
-        Returns (symbols (B, length) int, weights (B, length, S) or None)."""
-        enc = self._encode(source)
-        B, S = enc.xs.shape[:2]
-        T = S if length is None else _checks.positive_int("length", length)
-        h, c = enc.h_last, enc.c_last
-        prev = np.full(B, self.n_target)
-        out = np.empty((B, T), int)
-        weights = np.zeros((B, T, S), self.dtype) if self.attention else None
-        eye = np.eye(self.n_target + 1, dtype=self.dtype)
-        for t in range(T):
-            st = lstm_step(self.decoder, eye[prev], h, c)
-            h, c = st.h, st.c
-            feats = h
-            if self.attention:
-                at = additive_attention(self.att, h, enc.h)
-                weights[:, t] = at.weights
-                feats = np.concatenate([h, at.context], axis=-1)
-            prev = np.argmax(feats @ self.W_y.T + self.b_y, axis=-1)
-            out[:, t] = prev
+    def attend(self, src, steps=None):
+        """Greedy decoding that also returns where each step looked.
+
+        src: (B, L) digits; steps: output steps (default L + 1).
+        Returns (tokens (B, steps), weights (B, steps, L)): weights[b, t, j] is how much output
+        step t read input position j."""
+        src = check_digits("src", src, self.n_digits)
+        steps = src.shape[1] + 1 if steps is None else _checks.positive_int("steps", steps)
+        state = self.start(src)
+        B, L = src.shape
+        tok = np.full(B, self.bos)
+        out = np.empty((B, steps), np.int64)
+        weights = np.empty((B, steps, L), self.dtype)
+        for t in range(steps):
+            lp, state, weights[:, t] = self._step(tok, state)
+            tok = np.argmax(lp, axis=-1)
+            out[:, t] = tok
         return out, weights

@@ -3,10 +3,11 @@
 The forward against a plain loop over batch, query and key written here from the equations;
 every gradient (W_q, W_k, v, the queries, the keys; one query or several; with padding; a loss
 that reads the weights too) against central finite differences; padding gets no weight and its
-keys change nothing; float32; the backward depends only on its forward. The encoder-decoder: every
-parameter's gradient by finite differences, with and without attention; greedy decoding agrees
-with the teacher-forced forward fed its own choices; without attention, the read-out sees the
-decoder's state only (the source reaches it through the encoder's last state alone).
+keys change nothing; float32; the backward depends only on its forward. The encoder-decoder (notebook
+17's Seq2Seq with attention): every parameter's gradient by finite differences under teacher
+forcing, scheduled sampling and free running; decoding with its weights agrees with greedy_decode
+and with the forward fed its own guesses; it starts from the plain model's weights and its read-out
+is the decoder state's part plus the context's part; beam search runs on it.
 """
 
 import numpy as np
@@ -145,59 +146,64 @@ def test_bad_input_is_named(call, match):
 
 # --- the encoder-decoder ------------------------------------------------------------------------
 
-def reversal(n, length, seed):
-    x = np.random.default_rng(seed).integers(0, 5, (n, length))
-    return x, x[:, ::-1].copy()
-
-
-@pytest.mark.parametrize("attention", [True, False])
-def test_seq2seq_gradients_match_finite_differences(attention):
-    src, tgt = reversal(2, 4, 0)
-    m = AttentionSeq2Seq(5, 5, 3, attention_size=2, attention=attention, seed=1)
-    _, g = m.loss_and_grads(src, tgt)
+@pytest.mark.parametrize("ratio", [1.0, 0.5, 0.0])
+def test_seq2seq_gradients_match_finite_differences(ratio):
+    src, tgt = L.tasks.reverse_digits(2, 4, n_digits=3, seed=0)
+    m = AttentionSeq2Seq(n_digits=3, hidden_size=3, attention_size=2, seed=1)
+    _, g = m.loss_and_grads(src, tgt, ratio, seed=5)
     assert set(g) == set(m.params)
     for name, p in m.params.items():
         def f(x, p=p):
             old = p.copy()
             p[...] = x
-            value = m.loss_and_grads(src, tgt)[0]
+            value = m.loss_and_grads(src, tgt, ratio, seed=5)[0]   # the same draws choose the same inputs
             p[...] = old
             return value
         r = L.gradcheck(f, p.copy(), g[name])
         assert r, f"{name}: {r}"
 
 
-@pytest.mark.parametrize("attention", [True, False])
-def test_greedy_agrees_with_the_forward_fed_its_own_choices(attention):
-    src, _ = reversal(3, 5, 2)
-    m = AttentionSeq2Seq(5, 5, 4, attention=attention, seed=0)
-    out, w = m.greedy(src)
-    fwd = m.forward(src, out)                           # teacher forcing on the model's own outputs
-    np.testing.assert_array_equal(fwd.logits.argmax(-1), out)
-    if attention:
-        np.testing.assert_allclose(fwd.weights, w, rtol=1e-12)
-    else:
-        assert w is None and fwd.weights is None
+def test_attend_agrees_with_the_forward_fed_its_own_choices_and_with_greedy_decode():
+    src, _ = L.tasks.reverse_digits(3, 5, n_digits=4, seed=2)
+    m = AttentionSeq2Seq(n_digits=4, hidden_size=4, seed=0)
+    toks, w = m.attend(src)
+    np.testing.assert_array_equal(toks, L.seq2seq.greedy_decode(m, src)[0])
+    free = m.forward(src, np.zeros_like(src), teacher_forcing=0.0)    # fed its own guesses throughout
+    np.testing.assert_array_equal(free.logits.argmax(-1), toks)
+    np.testing.assert_allclose(free.weights, w, rtol=1e-12)
+    np.testing.assert_allclose(w.sum(-1), 1.0, rtol=1e-13)
 
 
-def test_without_attention_the_read_out_sees_the_decoder_state_only():
-    src, tgt = reversal(2, 5, 3)
-    plain = AttentionSeq2Seq(5, 5, 4, attention=False, seed=0)
-    out = plain.forward(src, tgt)
-    np.testing.assert_allclose(out.logits, out.decoder.h @ plain.W_y.T + plain.b_y, rtol=1e-14)
-    _, grads = plain.loss_and_grads(src, tgt)
-    assert not any(k.startswith("att.") for k in grads) and plain.W_y.shape == (5, 4)
-    att = AttentionSeq2Seq(5, 5, 4, attention=True, seed=0)
-    assert att.W_y.shape == (5, 8) and att.num_params == plain.num_params + 4 * 4 + 4 * 4 + 4 + 5 * 4
+def test_same_encoder_and_decoder_as_the_plain_model_and_the_read_out_sees_both_halves():
+    plain = L.seq2seq.Seq2Seq(n_digits=4, hidden_size=5, seed=3)
+    att = AttentionSeq2Seq(n_digits=4, hidden_size=5, attention_size=2, seed=3)
+    for k in ("encoder.weight_x", "encoder.weight_h", "decoder.weight_h", "decoder.bias"):
+        np.testing.assert_array_equal(plain.params[k], att.params[k])
+    assert att.num_params == plain.num_params + 2 * 5 + 2 * 5 + 2 + 5 * 5     # W_q, W_k, v, and W_hy's new half
+    src, tgt = L.tasks.reverse_digits(2, 3, n_digits=4, seed=1)
+    out = att.forward(src, tgt)
+    by_hand = out.decoder.h @ att.W_hy[:, :5].T + out.attention.context @ att.W_hy[:, 5:].T + att.b_y
+    np.testing.assert_allclose(out.logits, by_hand, rtol=1e-13)
+
+
+def test_beam_search_runs_on_the_attention_model():
+    m = AttentionSeq2Seq(n_digits=4, hidden_size=4, seed=0)
+    src = np.array([1, 2, 3])
+    one = L.seq2seq.beam_search(m, src, beam_width=1, max_len=4)
+    toks, _ = L.seq2seq.greedy_decode(m, src[None], steps=4)
+    assert one.best.tokens == tuple(toks[0, :len(one.best.tokens)])
+    assert L.seq2seq.beam_search(m, src, beam_width=3).best.score >= one.best.score - 1e-12
 
 
 def test_seq2seq_bad_input_is_named():
-    m = AttentionSeq2Seq(5, 5, 3, seed=0)
-    with pytest.raises(ValueError, match="source must lie in"):
-        m.forward(np.full((1, 3), 5), np.zeros((1, 3), int))
+    m = AttentionSeq2Seq(n_digits=4, hidden_size=3, seed=0)
+    with pytest.raises(ValueError, match=r"src must hold digits in \[0, 3\]"):
+        m.forward(np.full((1, 3), 4), np.zeros((1, 3), int))
     with pytest.raises(TypeError, match="targets must be integer"):
         m.forward(np.zeros((1, 3), int), np.zeros((1, 3)))
-    with pytest.raises(ValueError, match="targets must have one row per source row"):
+    with pytest.raises(ValueError, match="targets must have one row per source"):
         m.forward(np.zeros((2, 3), int), np.zeros((1, 3), int))
-    with pytest.raises(TypeError, match="attention must be True or False"):
-        AttentionSeq2Seq(5, 5, 3, attention="yes")
+    with pytest.raises(TypeError, match="out must be the AttentionOutput"):
+        m.backward(L.seq2seq.Seq2Seq(4, 3).forward(np.zeros((1, 3), int), np.zeros((1, 3), int)), np.zeros((1, 4, 5)))
+    with pytest.raises(ValueError, match="attention_size must be a positive integer"):
+        AttentionSeq2Seq(attention_size=0)

@@ -341,8 +341,8 @@ QUERY, KEYS = RNG.normal(size=(2, 5, 4)), RNG.normal(size=(2, 6, 3))
 MASK = np.ones((2, 6))
 MASK[1, 4:] = 0
 ATT = L.additive_attention(AP, QUERY[:, 0], KEYS, MASK)
-S2S = L.AttentionSeq2Seq(5, 4, 3, attention_size=2, seed=0)
-SRC, TGT = RNG.integers(0, 5, (2, 6)), RNG.integers(0, 4, (2, 3))
+S2S = L.AttentionSeq2Seq(4, 3, attention_size=2, seed=0)
+SRC, TGT = RNG.integers(0, 4, (2, 3)), RNG.integers(0, 4, (2, 3))
 S2S_OUT = S2S.forward(SRC, TGT)
 
 BATCH = (XS, TARGETS[:, -1])
@@ -505,21 +505,15 @@ CASES = [
      {"trace": ATT, "dcontext": np.ones((2, 3)), "dweights": np.ones((2, 6))},
      {"trace": Obj(others=[STEP, OUT, S2S_OUT]), "dcontext": Arr(ndims={2}), "dweights": Arr(ndims={2}, optional=True)}),
     ("AttentionSeq2Seq", L.AttentionSeq2Seq,
-     {"n_source": 5, "n_target": 4, "hidden_size": 3, "attention_size": 2, "attention": True, "seed": 0,
-      "dtype": np.float64},
-     {"n_source": Int(), "n_target": Int(), "hidden_size": Int(), "attention_size": Int(optional=True),
-      "attention": Bool(), "seed": Seed(), "dtype": DType()}),
-    ("AttentionSeq2Seq.forward", method(S2S, "forward"), {"source": SRC, "targets": TGT},
-     {"source": Ints(top=5), "targets": Ints(top=4)}),
+     {"n_digits": 4, "hidden_size": 3, "attention_size": 2, "seed": 0, "dtype": np.float64},
+     {"n_digits": Int(lo=2), "hidden_size": Int(), "attention_size": Int(optional=True), "seed": Seed(),
+      "dtype": DType()}),
+    ("AttentionSeq2Seq.forward", method(S2S, "forward"), {"src": SRC, "targets": TGT, "teacher_forcing": 0.5, "seed": 0},
+     {"src": Ints(top=4), "targets": Ints(top=4), "teacher_forcing": Num(out=[-0.1, 1.5])}),
     ("AttentionSeq2Seq.backward", method(S2S, "backward"), {"out": S2S_OUT, "dlogits": S2S_OUT.logits},
-     {"out": Obj(others=[OUT, ATT, L.AttentionSeq2Seq(5, 4, 3, attention=False).forward(SRC, TGT)]),
-      "dlogits": Arr(ndims={3})}),
-    ("AttentionSeq2Seq.loss_and_grads", method(S2S, "loss_and_grads"),
-     {"source": SRC, "targets": TGT, "loss": "ce", "at": "all"},
-     {"source": Ints(top=5), "targets": Ints(top=4), "loss": Choice(("ce",)), "at": Choice(("all",))}),
-    ("AttentionSeq2Seq.greedy", method(S2S, "greedy"), {"source": SRC, "length": 3},
-     {"source": Ints(top=5), "length": Int(optional=True)}),
-    ("AttentionSeq2Seq.decoder_inputs", method(S2S, "decoder_inputs"), {"targets": TGT}, {"targets": Ints(top=4)}),
+     {"out": Obj(others=[OUT, ATT, L.seq2seq.Seq2Seq(4, 3).forward(SRC, TGT)]), "dlogits": Arr(ndims={3})}),
+    ("AttentionSeq2Seq.attend", method(S2S, "attend"), {"src": SRC, "steps": 3},
+     {"src": Ints(top=4), "steps": Int(optional=True)}),
     ("tasks.first_symbol", tasks.first_symbol, {"n": 3, "length": 4, "n_symbols": 3, "seed": 0},
      {"n": Int(), "length": Int(), "n_symbols": Int(lo=2), "seed": Seed()}),
     ("tasks.adding", tasks.adding, {"n": 3, "length": 4, "seed": 0}, {"n": Int(), "length": Int(lo=2), "seed": Seed()}),

@@ -361,7 +361,7 @@ def _ratio_at(teacher_forcing, step, steps):
 
 
 def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1e-2, clip=1.0, seed=0,
-          progress=False, desc="training", history=None, optimizer=None):
+          progress=False, desc="training", history=None, optimizer=None, callback=None, every=50):
     """Train a sequence-to-sequence model on ``tasks.reverse_digits`` with Adam and clipping.
 
     lengths: (shortest, longest) source length; each batch draws one length in that range.
@@ -369,6 +369,9 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
         scheduled sampling), or a function step -> ratio (a schedule).
     seed: the batches and the teacher-forcing draws (model weights come from the model's seed).
     progress: True for a tqdm bar, or a bar you made (``update`` and ``set_postfix``).
+    optimizer, history: an Adam (or SGD) on model.params and a History, to go on from an earlier call.
+    callback: a function (steps done, model) called after every ``every`` steps (to measure
+        accuracy during training), or None.
     Returns a History (loss and gradient norm before clipping, per step)."""
     from .optim import Adam, clip_grad_norm
     from .tasks import reverse_digits
@@ -380,6 +383,9 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
     clip = _checks.finite_number("clip", clip, 0.0, low_open=True)
     rng = _checks.seed("seed", seed, generator=False)
     s0 = int(rng.integers(2**31))
+    every = _checks.positive_int("every", every)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function (steps done, model) or None; got {_checks.describe(callback)}")
     opt = Adam(model.params, lr=lr) if optimizer is None else optimizer
     hist = History() if history is None else history
     bar, own = _progress_bar(progress, steps, desc)
@@ -393,6 +399,8 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
             opt.step(grads)
             hist.loss.append(value)
             hist.grad_norm.append(norm)
+            if callback is not None and (step + 1) % every == 0:
+                callback(step + 1, model)
             if bar is not None:
                 bar.update(1)
                 if step % 10 == 0 or step == steps - 1:

@@ -110,3 +110,12 @@ def test_sweeps_refuse_bad_arguments():
         E.ratio_sweep(ratios=(1.5,))
     with pytest.raises(ValueError, match="seeds must hold integers >= 0"):
         E.ratio_sweep(seeds=(-1,))
+
+
+def test_position_table_is_the_mean_over_models(model):
+    errs = [E.position_errors(model, 3, n=40, seed=s) for s in (1, 2)]
+    lines = E.position_table(errs).splitlines()
+    assert lines[0].split()[-4:] == ["1", "2", "3", "EOS"]
+    own = [float(v) for v in lines[2].split()[-4:]]
+    np.testing.assert_allclose(own, (errs[0].own_fed + errs[1].own_fed) / 2, atol=5e-4)
+    assert lines[3].split()[-4] == "-"                 # nothing comes before the first output

@@ -255,6 +255,27 @@ def position_errors(model, length=6, n=400, seed=TEST_STREAM) -> PositionErrors:
                           rate(wrong_tf, before))
 
 
+ROWS = {"true_fed": "fed the truth", "own_fed": "fed its own guesses",
+        "after_error": "after an error, own guesses", "after_error_true_fed": "after an error, fed the truth",
+        "after_none": "no error before"}
+
+
+def position_table(errors) -> str:
+    """The mean over several models' ``PositionErrors`` as fixed-format text: one row per measure,
+    one column per output position ('-' where no model has a string in that group)."""
+    errors = list(errors)
+    if not errors or not all(isinstance(e, PositionErrors) for e in errors):
+        raise TypeError("errors must be a non-empty list of PositionErrors (from position_errors)")
+    T = errors[0].length + 1
+    rows = [f"{'output position':30s}" + "".join(f"{p:>7d}" for p in range(1, T)) + f"{'EOS':>7s}"]
+    for key, label in ROWS.items():
+        a = np.array([getattr(e, key) for e in errors])                  # (models, T)
+        have = np.isfinite(a)
+        cells = [f"{a[have[:, t], t].mean():7.3f}" if have[:, t].any() else f"{'-':>7s}" for t in range(T)]
+        rows.append(f"{label:30s}" + "".join(cells))
+    return "\n".join(rows)
+
+
 # --- greedy against beam search ------------------------------------------------------------------------
 @dataclass
 class BeamCount:

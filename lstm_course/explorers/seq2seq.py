@@ -204,6 +204,7 @@ class ScheduledSamplingExplorer(Explorer):
 
 
 MAX_WIDTH = 5
+SCORE_FLOORS = (-2.0, -4.0, -8.0, -16.0, -32.0, -64.0, -128.0)   # the score axis' lower limits, in steps
 
 
 class BeamExplorer(Explorer):
@@ -222,7 +223,7 @@ class BeamExplorer(Explorer):
     preset_tips = {"greedy (width 1)": "one beam: the most probable next digit at every step",
                    "width 3": "keep the 3 best partial outputs at every step",
                    f"width {MAX_WIDTH}": f"keep the {MAX_WIDTH} best"}
-    cache_frame = False            # the score axis follows the scores
+    # the score axis moves in steps (SCORE_FLOORS), so most moves reuse the cached frame
 
     def check_options(self):
         if self.model is None:
@@ -291,8 +292,10 @@ class BeamExplorer(Explorer):
             g_pos.append((t, lp_sum))
         self.greedy_line.set_data(*zip(*g_pos))
         scores = [y for _, y in live_xy + ended_xy] + [y for _, y in g_pos]
-        low = min(scores)
-        self.ax.set_ylim(min(-1.0, 1.15 * low - 0.2), 0.4)
+        low = 1.1 * min(scores) - 0.2
+        floor = next((f for f in SCORE_FLOORS if f <= low), 1.1 * low)
+        if self.ax.get_ylim()[0] != floor:
+            self.ax.set_ylim(floor, 0.5)
         want = tuple(int(v) for v in self.tgt[b])
         best = S.strip_eos(res.best.tokens, eos)
         lines = [f"input {self.spell(self.src[b])}   right answer {self.spell(want)}",

@@ -204,7 +204,7 @@ class ScheduledSamplingExplorer(Explorer):
 
 
 MAX_WIDTH = 5
-SCORE_FLOORS = (-2.0, -4.0, -8.0, -16.0, -32.0, -64.0, -128.0)   # the score axis' lower limits, in steps
+SCORE_FLOORS = (-2.0, -3.0, -4.0, -6.0, -8.0, -12.0, -16.0, -24.0, -32.0, -64.0, -128.0)   # lower limits of the score axis
 
 
 class BeamExplorer(Explorer):
@@ -223,7 +223,6 @@ class BeamExplorer(Explorer):
     preset_tips = {"greedy (width 1)": "one beam: the most probable next digit at every step",
                    "width 3": "keep the 3 best partial outputs at every step",
                    f"width {MAX_WIDTH}": f"keep the {MAX_WIDTH} best"}
-    # the score axis moves in steps (SCORE_FLOORS), so most moves reuse the cached frame
 
     def check_options(self):
         if self.model is None:
@@ -237,7 +236,14 @@ class BeamExplorer(Explorer):
         self.src, self.tgt = tasks.reverse_digits(self.n_strings, self.length, self.model.n_digits,
                                                   seed=[TEST_STREAM, self.length])
         self.max_len = self.length + 3
-        self._greedy = S.greedy_decode(self.model, self.src, steps=self.max_len)[0]
+        self._greedy, self._greedy_logp = S.greedy_decode(self.model, self.src, steps=self.max_len)
+        # two score axes (a fixed frame redraws fast): one that holds what the widest beam keeps, and
+        # greedy's path, for three strings in four, and one for the rest
+        lows = np.array([min(min(b.score for kept in S.beam_search(self.model, s, MAX_WIDTH, self.max_len).steps
+                                 for b in kept), float(np.cumsum(lp).min()))
+                         for s, lp in zip(self.src, self._greedy_logp)])
+        self.score_floors = tuple(next((f for f in SCORE_FLOORS if f <= 1.05 * v - 0.2), 1.05 * v - 0.2)
+                                  for v in (np.percentile(lows, 75), lows.min()))
 
     def build(self):
         self.width_slider = int_slider("beam width", 3, 1, MAX_WIDTH)
@@ -249,11 +255,12 @@ class BeamExplorer(Explorer):
         self.live = ax.scatter([], [], s=30, color=OKABE_ITO["blue"], marker="o", label="kept, still going", zorder=3)
         self.ended = ax.scatter([], [], s=40, color=OKABE_ITO["vermillion"], marker="s", label="kept, ended (EOS)",
                                 zorder=3)
-        self.labels = [ax.text(0, 0, "", fontsize=8, va="center", ha="left") for _ in range(n)]
+        self.labels = [ax.text(0, 0, "", fontsize=8, va="center", ha="left", clip_on=True) for _ in range(n)]
         self.best_line, = ax.plot([], [], color=OKABE_ITO["blue"], linewidth=3.0, alpha=0.6, label="beam search's answer")
         self.greedy_line, = ax.plot([], [], color=OKABE_ITO["black"], linewidth=1.6, linestyle="--",
                                     label="greedy's answer")
         ax.set_xlim(-0.3, self.max_len + 1.6)
+        ax.set_ylim(self.score_floors[0], 0.5)
         ax.set_xticks(range(self.max_len + 1))
         ax.legend(loc="lower left", fontsize=8)
         style_axes(ax, "The beams kept at each step, placed by score", "output step",
@@ -283,17 +290,12 @@ class BeamExplorer(Explorer):
         self.ended.set_offsets(np.array(ended_xy).reshape(-1, 2))
         self.best_line.set_data(*self.path(pos, res.best.tokens))
         g = S.strip_eos(self._greedy[b], eos)
-        g_tokens = g + (eos,) if len(g) < self.max_len else g
-        g_score = self.score(g_tokens)
-        g_pos = [(0, 0.0)]
-        lp_sum = 0.0
-        for t, lp in enumerate(self.step_scores(g_tokens), start=1):
-            lp_sum += lp
-            g_pos.append((t, lp_sum))
-        self.greedy_line.set_data(*zip(*g_pos))
-        scores = [y for _, y in live_xy + ended_xy] + [y for _, y in g_pos]
-        low = 1.1 * min(scores) - 0.2
-        floor = next((f for f in SCORE_FLOORS if f <= low), 1.1 * low)
+        n_g = min(len(g) + 1, self.max_len)                     # greedy's digits and its EOS
+        path = np.concatenate([[0.0], np.cumsum(self._greedy_logp[b, :n_g])])
+        g_score = float(path[-1])
+        self.greedy_line.set_data(np.arange(n_g + 1), path)
+        low = min([y for _, y in live_xy + ended_xy] + [float(path.min())])
+        floor = self.score_floors[0] if low >= self.score_floors[0] + 0.2 else self.score_floors[1]
         if self.ax.get_ylim()[0] != floor:
             self.ax.set_ylim(floor, 0.5)
         want = tuple(int(v) for v in self.tgt[b])
@@ -310,20 +312,6 @@ class BeamExplorer(Explorer):
         """Digits as text, EOS as '.'; '-' for nothing."""
         s = "".join("." if int(v) == self.model.eos else str(int(v)) for v in toks)
         return s or "-"
-
-    def step_scores(self, toks):
-        """The log-probability of each token of ``toks`` for the current string, fed those tokens."""
-        b = int(self.string_slider.value)
-        state = self.model.start(self.src[b:b + 1])
-        tok, out = np.array([self.model.bos]), []
-        for v in toks:
-            lp, state = self.model.step(tok, state)
-            out.append(float(lp[0, v]))
-            tok = np.array([v])
-        return out
-
-    def score(self, toks) -> float:
-        return float(sum(self.step_scores(toks)))
 
     @staticmethod
     def path(pos, toks):

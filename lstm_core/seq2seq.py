@@ -40,7 +40,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks
-from .cell import lstm_step
 from .losses import softmax_cross_entropy
 from .models import one_hot
 from .output import project, project_backward
@@ -78,6 +77,21 @@ def decoder_targets(targets, n_digits):
     inputs = np.concatenate([np.full((B, 1), bos), t], axis=1)
     outputs = np.concatenate([t, np.full((B, 1), eos)], axis=1)
     return inputs, outputs
+
+
+def _fed_step(p: LSTMParams, tok, h, c):
+    """One LSTM step of ``p`` fed one-hot tokens (N,), from h, c (N, H): (h, c) after it.
+
+    The equations of ``cell.lstm_step`` for one-hot inputs, where W_x x is column ``tok`` of W_x;
+    without its checks and copies, as decoding calls it once per output step (the tests check it
+    against ``lstm_step``)."""
+    H = p.hidden_size
+    z = p.weight_x.T[tok] + h @ p.weight_h.T + p.bias                # (N, 4H), gates f, i, o, g
+    a = np.tanh(z * np.where(np.arange(4 * H) < 3 * H, 0.5, 1.0))     # sigmoid(z) = (1 + tanh(z/2)) / 2
+    a[:, :3 * H] = 0.5 * (1.0 + a[:, :3 * H])
+    f, i, o, g = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+    c = f * c + i * g
+    return o * np.tanh(c), c
 
 
 def teacher_forcing_ratio(name, value):
@@ -185,8 +199,7 @@ class Seq2Seq:
             inputs = true_in.copy()
             h, c = h0, c0
             for t in range(T - 1):                      # choose in_{t+1} from step t's guess
-                st = lstm_step(self.decoder, self.one_hot(inputs[:, t]), h, c)
-                h, c = st.h, st.c
+                h, c = _fed_step(self.decoder, inputs[:, t], h, c)
                 guess = np.argmax(project(self.W_hy, self.b_y, h), axis=-1)
                 inputs[:, t + 1] = np.where(fed_true[:, t + 1], true_in[:, t + 1], guess)
         dec = lstm_forward(self.decoder, self.one_hot(inputs), h0, c0)
@@ -226,10 +239,14 @@ class Seq2Seq:
     def step(self, tok, state):
         """One decoder step: fed tokens (N,) and state (h, c) (N, H) -> (log-probabilities (N, K), new state)."""
         h, c = state
-        st = lstm_step(self.decoder, self.one_hot(tok), h, c)
-        y = project(self.W_hy, self.b_y, st.h)
+        tok = np.asarray(tok)
+        if tok.dtype.kind not in "iu" or tok.shape != (h.shape[0],) or tok.min() < 0 or tok.max() >= self.input_size:
+            raise ValueError(f"tok must hold one token in [0, {self.input_size - 1}] per row of the state "
+                             f"({h.shape[0]},); got {_checks.describe(tok)}")
+        h, c = _fed_step(self.decoder, tok, h, c)
+        y = h @ self.W_hy.T + self.b_y
         y = y - y.max(axis=-1, keepdims=True)
-        return y - np.log(np.exp(y).sum(axis=-1, keepdims=True)), (st.h, st.c)
+        return y - np.log(np.exp(y).sum(axis=-1, keepdims=True)), (h, c)
 
 
 def _check_decoder(model):
@@ -344,7 +361,7 @@ def _ratio_at(teacher_forcing, step, steps):
 
 
 def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1e-2, clip=1.0, seed=0,
-          progress=False, desc="training", history=None, optimizer=None):
+          progress=False, desc="training", history=None, optimizer=None, callback=None, every=50):
     """Train a sequence-to-sequence model on ``tasks.reverse_digits`` with Adam and clipping.
 
     lengths: (shortest, longest) source length; each batch draws one length in that range.
@@ -352,6 +369,9 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
         scheduled sampling), or a function step -> ratio (a schedule).
     seed: the batches and the teacher-forcing draws (model weights come from the model's seed).
     progress: True for a tqdm bar, or a bar you made (``update`` and ``set_postfix``).
+    optimizer, history: an Adam (or SGD) on model.params and a History, to go on from an earlier call.
+    callback: a function (steps done, model) called after every ``every`` steps (to measure
+        accuracy during training), or None.
     Returns a History (loss and gradient norm before clipping, per step)."""
     from .optim import Adam, clip_grad_norm
     from .tasks import reverse_digits
@@ -363,6 +383,9 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
     clip = _checks.finite_number("clip", clip, 0.0, low_open=True)
     rng = _checks.seed("seed", seed, generator=False)
     s0 = int(rng.integers(2**31))
+    every = _checks.positive_int("every", every)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function (steps done, model) or None; got {_checks.describe(callback)}")
     opt = Adam(model.params, lr=lr) if optimizer is None else optimizer
     hist = History() if history is None else history
     bar, own = _progress_bar(progress, steps, desc)
@@ -376,6 +399,8 @@ def train(model, steps, lengths=(2, 6), teacher_forcing=1.0, batch_size=32, lr=1
             opt.step(grads)
             hist.loss.append(value)
             hist.grad_norm.append(norm)
+            if callback is not None and (step + 1) % every == 0:
+                callback(step + 1, model)
             if bar is not None:
                 bar.update(1)
                 if step % 10 == 0 or step == steps - 1:

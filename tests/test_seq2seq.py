@@ -63,6 +63,16 @@ def test_teacher_forced_forward_matches_stepping_by_hand():
     assert out.fed_true.all()
 
 
+def test_the_fed_step_is_lstm_step_on_one_hot_inputs():
+    m = small_model(9)
+    rng = np.random.default_rng(0)
+    tok, h, c = np.array([0, 4, 2]), rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    st = L.lstm_step(m.decoder, np.eye(5)[tok], h, c)
+    h2, c2 = S._fed_step(m.decoder, tok, h, c)
+    np.testing.assert_allclose(h2, st.h, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(c2, st.c, rtol=1e-12, atol=1e-14)
+
+
 def test_free_running_feeds_its_own_argmax():
     m = small_model(2)
     src, tgt = tasks.reverse_digits(6, 4, n_digits=3, seed=2)

@@ -92,4 +92,4 @@ def check(exercise_id: str, answer) -> Feedback:
 # Topic modules register their exercises on import (keep this list in notebook order).
 from . import (start, recurrence, squashing, forget_gate, input_gate, cell_state, output_gate,  # noqa: E402,F401
                whole_cell, shapes, backpropagation, vanishing, highway, long_range, language_model, epidemic,
-               variants, attention)
+               variants, seq2seq, attention)

@@ -103,10 +103,10 @@ def test_no_mixed_ratio_beat_teacher_forcing(sweep):
 
 def test_beam_search_fixes_more_than_it_breaks(beams):
     says("In every seed beam search fixed more strings than it broke",
-         "beam search never returned an output less probable than greedy's in these runs")
+         "In every seed it also found an output more probable than greedy's for more strings than the other way round")
     for c in beams:
         assert c.beam_only > c.greedy_only
-        assert c.lower_score == 0
+        assert c.higher_score > c.lower_score
 
 
 def test_the_shipped_sweep_says_the_same(sweep):

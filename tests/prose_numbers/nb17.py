@@ -13,6 +13,7 @@ NUMBERS = {
     "2": calc(f"{CFG}['lengths'][0]", names=E),             # strings of 2 to 6 digits; positions 2 to 6
     "6": calc(f"{CFG}['lengths'][1]", names=E),             # the longest strings; the 6-digit test strings
     "3": define("strings of 3 digits, beam width 3 (the width the counts use)"),
+    "5": code(),                                            # the beam example's string 3 1 4 1 5 9 (a code literal)
     "7": calc(f"{CFG}['lengths'][1] + 1", names=E),          # output positions: 6 digits, then EOS
     "10": calc("S.tokens(10)[0]", names=E),                 # 10 digits; EOS is token 10
     "11": calc("S.tokens(10)[1]", names=E),                 # BOS is token 11; 11 outputs; 11H + 11 read-out

@@ -8,13 +8,16 @@ step, forward and backward), loop (a sequence as a plain loop over the step: rea
 sequence (lstm_forward / lstm_backward, the fast version of that loop), rnn (Elman and Jordan),
 output (projection and softmax), counting (count_params), gradcheck; for training: losses
 (cross-entropy, squared error), optim (SGD, Adam, clipping), models (SequenceModel: a cell plus a
-read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks); variants (the
-peephole LSTM, the coupled input-forget gate, the GRU); for real inputs and deeper models:
-embedding (lookup tables), masking (padded batches, the masked LSTM layer), layers (stacked and
-bidirectional LSTMs, TaggerModel), dropout (naive, variational, zoneout).
+read-out, saved to .npz), training (fit), tasks (synthetic long-range tasks and digit
+reversal); variants (the peephole LSTM, the coupled input-forget gate, the GRU); for real inputs
+and deeper models: embedding (lookup tables), masking (padded batches, the masked LSTM layer),
+layers (stacked and bidirectional LSTMs, TaggerModel), dropout (naive, variational, zoneout);
+seq2seq (an encoder-decoder LSTM, teacher forcing, scheduled sampling, greedy decoding and beam
+search); attention (additive attention, and the encoder-decoder that uses it).
 """
 
 from .activations import drelu, dsigmoid, dtanh, relu, sigmoid, tanh
+from .attention import AttentionParams, AttentionSeq2Seq, additive_attention, additive_attention_backward
 from .cell import (GateValue, LSTMStep, LSTMStepGradients, cell_state_update, gate_value, hidden_state,
                    lstm_step, lstm_step_backward)
 from .counting import count_params
@@ -28,7 +31,7 @@ from .params import GATE_NAMES, GATES, GateParams, LSTMGradients, LSTMParams, RN
 from .rnn import RNN, RNNTrace, jordan_forward, rnn_backward, rnn_forward, rnn_step
 from .sequence import LSTMSequenceGradients, LSTMTrace, lstm_backward, lstm_forward
 from .training import History, accuracy, fit
-from . import dropout, embedding, layers, masking, tasks, variants
+from . import attention, dropout, embedding, layers, masking, seq2seq, tasks, variants
 from .dropout import dropout_mask, dropout_noise
 from .embedding import embedding_backward, embedding_forward, init_embedding
 from .layers import (BidirectionalTrace, StackedGradients, StackedTrace, TaggerModel, TaggerOutput,
@@ -52,6 +55,7 @@ __all__ = [
     "Loss", "softmax_cross_entropy", "mean_squared_error",
     "SGD", "Adam", "clip_grad_norm", "global_norm",
     "SequenceModel", "ModelOutput", "one_hot", "fit", "History", "accuracy", "tasks", "variants",
+    "seq2seq",
     "PeepholeParams", "peephole_forward", "peephole_backward", "CoupledParams", "coupled_forward",
     "coupled_backward", "GRUParams", "gru_forward", "gru_backward",
     "embedding", "masking", "layers", "dropout",
@@ -60,4 +64,5 @@ __all__ = [
     "masked_lstm_backward", "init_layers", "BidirectionalTrace", "bidirectional_forward", "bidirectional_backward",
     "StackedTrace", "StackedGradients", "stacked_forward", "stacked_backward", "TaggerModel", "TaggerOutput",
     "dropout_mask", "dropout_noise",
+    "attention", "AttentionParams", "additive_attention", "additive_attention_backward", "AttentionSeq2Seq",
 ]

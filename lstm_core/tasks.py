@@ -7,6 +7,10 @@ adding(n, length): two channels per step: a random number in [0, 1) and a 0/1 ma
     steps are marked, one in the first half and one in the second; the answer is the sum of the
     two marked numbers (the "adding problem" of Hochreiter & Schmidhuber). Predicting 1.0 always
     gives a mean squared error of about 1/6; xs: (n, length, 2); targets: (n, 1).
+reverse_digits(n, length, n_digits): strings of ``length`` random digits in [0, n_digits); the
+    answer is the same string backwards (a sequence-to-sequence task, ``seq2seq.py``): the
+    first digit out is the last one in, the last digit out was read ``length`` steps before the
+    decoder started. src: (n, length) int; targets: (n, length) int.
 
 Every generator takes a ``seed``, an int >= 0 or a list of them (not None, not a Generator:
 either would give different data on every call), and returns the same data for the same arguments.
@@ -49,3 +53,15 @@ def adding(n, length, seed=0):
     xs = np.stack([values, marks], axis=-1)
     targets = (values[rows, first] + values[rows, second])[:, None]
     return xs, targets
+
+
+def reverse_digits(n, length, n_digits=8, seed=0):
+    """(src (n, length) int, targets (n, length) int): a digit string and the same string reversed."""
+    n = _checks.positive_int("n", n)
+    length = _checks.positive_int("length", length)
+    k = _checks.positive_int("n_digits", n_digits)
+    if k < 2:
+        raise ValueError(f"n_digits must be at least 2 (one digit leaves nothing to reverse); got {k}")
+    rng = _checks.seed("seed", seed, generator=False)   # an int (or a list of them): same seed, same data
+    src = rng.integers(0, k, size=(n, length))
+    return src, src[:, ::-1].copy()

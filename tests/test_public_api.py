@@ -336,6 +336,15 @@ def fit_with_optimizer(optimizer, **kw):
     return L.fit(model, optimizer=L.SGD(model.params) if optimizer is OwnOptimizer else optimizer, **kw)
 
 
+AP = L.AttentionParams.init(4, 3, 2, seed=0)
+QUERY, KEYS = RNG.normal(size=(2, 5, 4)), RNG.normal(size=(2, 6, 3))
+MASK = np.ones((2, 6))
+MASK[1, 4:] = 0
+ATT = L.additive_attention(AP, QUERY[:, 0], KEYS, MASK)
+S2S = L.AttentionSeq2Seq(4, 3, attention_size=2, seed=0)
+SRC, TGT = RNG.integers(0, 4, (2, 3)), RNG.integers(0, 4, (2, 3))
+S2S_OUT = S2S.forward(SRC, TGT)
+
 BATCH = (XS, TARGETS[:, -1])
 NOT_PAIRS = [lambda s: XS, lambda s: (XS,), lambda s: "batch", [], 3, None, "abc"]
 
@@ -483,9 +492,33 @@ CASES = [
     ("History.smoothed", method(L.History(loss=[1.0, 2.0]), "smoothed"), {"window": 2}, {"window": Int()}),
     ("accuracy", L.accuracy, {"model": MODEL, "xs": XS, "targets": TARGETS[:, -1]},
      {"model": Obj(others=[P]), "xs": Arr(axes=(2,), ndims={3}), "targets": Ints(top=2)}),
+    # attention
+    ("AttentionParams", L.AttentionParams, dict(AP.arrays()),
+     {"W_q": Arr(axes=(0,), ndims={2}), "W_k": Arr(axes=(0,), ndims={2}), "v": Arr(ndims={1})}),
+    ("AttentionParams.init", L.AttentionParams.init,
+     {"query_size": 4, "key_size": 3, "attention_size": 2, "seed": 0, "dtype": np.float64},
+     {"query_size": Int(), "key_size": Int(), "attention_size": Int(), "seed": Seed(), "dtype": DType()}),
+    ("additive_attention", L.additive_attention, {"params": AP, "query": QUERY, "keys": KEYS, "mask": MASK},
+     {"params": Obj(others=[P, R]), "query": Arr(axes=(0, 2), ndims={2, 3}), "keys": Arr(ndims={3}),
+      "mask": Arr(ndims={2}, optional=True, bools_ok=True, extra=[np.full((2, 6), 0.5), np.zeros((2, 6))])}),
+    ("additive_attention_backward", L.additive_attention_backward,
+     {"trace": ATT, "dcontext": np.ones((2, 3)), "dweights": np.ones((2, 6))},
+     {"trace": Obj(others=[STEP, OUT, S2S_OUT]), "dcontext": Arr(ndims={2}), "dweights": Arr(ndims={2}, optional=True)}),
+    ("AttentionSeq2Seq", L.AttentionSeq2Seq,
+     {"n_digits": 4, "hidden_size": 3, "attention_size": 2, "seed": 0, "dtype": np.float64},
+     {"n_digits": Int(lo=2), "hidden_size": Int(), "attention_size": Int(optional=True), "seed": Seed(),
+      "dtype": DType()}),
+    ("AttentionSeq2Seq.forward", method(S2S, "forward"), {"src": SRC, "targets": TGT, "teacher_forcing": 0.5, "seed": 0},
+     {"src": Ints(top=4), "targets": Ints(top=4), "teacher_forcing": Num(out=[-0.1, 1.5])}),
+    ("AttentionSeq2Seq.backward", method(S2S, "backward"), {"out": S2S_OUT, "dlogits": S2S_OUT.logits},
+     {"out": Obj(others=[OUT, ATT, L.seq2seq.Seq2Seq(4, 3).forward(SRC, TGT)]), "dlogits": Arr(ndims={3})}),
+    ("AttentionSeq2Seq.attend", method(S2S, "attend"), {"src": SRC, "steps": 3},
+     {"src": Ints(top=4), "steps": Int(optional=True)}),
     ("tasks.first_symbol", tasks.first_symbol, {"n": 3, "length": 4, "n_symbols": 3, "seed": 0},
      {"n": Int(), "length": Int(), "n_symbols": Int(lo=2), "seed": Seed()}),
     ("tasks.adding", tasks.adding, {"n": 3, "length": 4, "seed": 0}, {"n": Int(), "length": Int(lo=2), "seed": Seed()}),
+    ("tasks.reverse_digits", tasks.reverse_digits, {"n": 3, "length": 4, "n_digits": 3, "seed": 0},
+     {"n": Int(), "length": Int(), "n_digits": Int(lo=2), "seed": Seed()}),
 ]
 
 # notebook 16: embeddings, masking, stacked and bidirectional layers, dropout
@@ -566,7 +599,8 @@ RESULTS = {"GateParams", "GateValue", "LSTMStep", "LSTMStepGradients", "LSTMTrac
            "GradcheckResult", "Loss", "ModelOutput", "MaskedTrace", "MaskedGradients", "StackedTrace", "StackedGradients",
            "BidirectionalTrace", "TaggerOutput"}
 CONSTANTS = {"GATES", "GATE_NAMES"}
-MODULES = {"tasks", "variants", "embedding", "masking", "layers", "dropout"}   # their functions are cases of their own
+MODULES = {"tasks", "variants", "embedding", "masking", "layers", "dropout", "seq2seq",
+           "attention"}   # their public functions are cases of their own
 
 PAIRS = [(label, arg) for label, _, _, kinds in CASES for arg in kinds]
 

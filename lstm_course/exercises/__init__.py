@@ -322,7 +322,7 @@ check_code = _no_coding
 # Topic modules register their exercises on import (keep this list in notebook order).
 from . import (start, recurrence, squashing, forget_gate, input_gate, cell_state, output_gate,  # noqa: E402,F401
                whole_cell, shapes, backpropagation, vanishing, highway, long_range, language_model, epidemic,
-               variants, layers)
+               variants, layers, seq2seq, attention)
 
 try:                                                     # the coding exercises and their checker
     from .coding import CodeExercise, check_code  # noqa: E402,F401,F811

@@ -12,11 +12,13 @@ backend the figure is redrawn as an image, which works but is slower.
 One module per topic, named as the notebook's topic, in course order: squashing (00, 02),
 recurrence (01), forget_gate (03), input_gate (04), cell_state (05), output_gate (06),
 whole_cell (07), shapes (08), backpropagation (09), vanishing (10), highway (11), long_range (12),
-language_model (13), epidemic (14), variants (15), layers (16). The math they draw lives in
+language_model (13), epidemic (14), variants (15), layers (16), seq2seq (17), attention (18). The
+math they draw lives in
 ``lstm_core`` and in ``lstm_course.demos`` under the same topic names.
 """
 
 from .kit import Explorer, float_slider, int_slider
+from .attention import AttentionMapExplorer, plot_length_sweep
 from .backpropagation import BPTTExplorer
 from .cell_state import CellStateExplorer, SentenceMemoryExplorer
 from .language_model import CellViewer, ForgetBoundaryExplorer, SamplingExplorer
@@ -29,6 +31,7 @@ from .layers import EmbeddingExplorer, MaskingExplorer, plot_accuracy, plot_drop
 from .long_range import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
+from .seq2seq import BeamExplorer, ScheduledSamplingExplorer, plot_curves, plot_position_errors
 from .squashing import ActivationExplorer, SaturationExplorer
 from .variants import VariantExplorer, plot_race, plot_runs
 from .vanishing import ClippingExplorer, GradientFlowExplorer
@@ -42,5 +45,8 @@ __all__ = [
     "GradientFlowExplorer", "ClippingExplorer", "SamplingExplorer", "CellViewer", "ForgetBoundaryExplorer",
     "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "EmbeddingExplorer", "MaskingExplorer",
     "plot_accuracy", "plot_dropout",
+    "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "ScheduledSamplingExplorer", "BeamExplorer",
     "plot_accuracy_vs_k", "plot_losses", "plot_runs", "plot_race", "plot_errors_by_horizon",
+    "plot_curves", "plot_position_errors",
+    "AttentionMapExplorer", "plot_length_sweep",
 ]

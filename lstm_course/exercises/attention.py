@@ -1,0 +1,78 @@
+"""Exercises of notebook 18 (attention, the way onward)."""
+
+import numpy as np
+
+from lstm_core.attention import AttentionParams, additive_attention
+from lstm_course.demos.attention import make_model
+from . import Exercise
+from . import register
+
+
+def _near(value, tol):
+    """A hint predicate: the answer is ``value`` (to within ``tol``)."""
+    return lambda a, w: abs(float(a) - value) < tol
+
+
+def _weight_of_second(scores, mask):
+    """a_2 for the given scores, through lstm_core's attention: a query and keys chosen so that the
+    scores v . tanh(W_q q + W_k k_j) come out as ``scores`` (W_q = 0, v = 1, tanh(W_k k_j) = e_j)."""
+    S = len(scores)
+    p = AttentionParams(np.zeros((1, 1)), np.ones((1, 1)), np.ones(1))
+    keys = np.arctanh(np.array(scores, float) / 3.0)[None, :, None]   # tanh(k_j) = e_j / 3
+    p.v[:] = 3.0
+    tr = additive_attention(p, np.zeros((1, 1)), keys, np.array(mask, bool)[None])
+    assert tr.weights.shape == (1, S)
+    return float(tr.weights[0, 1])
+
+
+# e = (1.0, 2.0, 0.5), the third position padding: a_2 = e^2 / (e^1 + e^2) = 0.731
+register("18-masked-weight", Exercise(
+    question="Additive attention gives the scores e = (1.0, 2.0, 0.5) to three input positions, but the third "
+             "is padding (mask 1, 1, 0). What weight a_2 does the second position get? (3 decimals)",
+    expected=lambda: _weight_of_second([1.0, 2.0, 0.5], [1, 1, 0]),
+    tol=1e-3,
+    explain="The padding's score becomes minus infinity, so exp gives it exactly 0 and the softmax shares "
+            "1 between the two real positions: e^2 / (e^1 + e^2) = 0.731.",
+    hints=[
+        (_near(_weight_of_second([1.0, 2.0, 0.5], [1, 1, 1]), 1e-3),
+         "That is the softmax over all three scores: the padding took a share. A masked position must get "
+         "no weight at all: set its score to minus infinity before the softmax."),
+        (_near(np.exp(2.0) / (np.exp(1.0) + np.exp(2.0) + 1.0), 1e-3),
+         "That gives the padding a score of 0, and exp(0) = 1 is still a share. Its score must be minus "
+         "infinity, so that exp gives 0."),
+        (_near(2.0 / 3.0, 1e-3), "The weights are exp(e_j) over their sum, not e_j over their sum."),
+    ],
+    fallback="Drop the padding, then take exp of each remaining score and divide by their sum.",
+))
+
+
+def _extra_params(H, A, n_digits):
+    """What attention adds to notebook 17's model (n_digits + 1 classes): W_q (A, H), W_k (A, H), v (A,),
+    and (n_digits + 1) x H more read-out weights."""
+    return (make_model("attention", 0, H, A, n_digits).num_params
+            - make_model("plain", 0, H, A, n_digits).num_params)
+
+
+# H = 32, A = 16, K = 11 classes (10 digits and the end mark): 16 x 32 + 16 x 32 + 16 + 11 x 32 = 1,392
+register("18-extra-params", Exercise(
+    question="Notebook 17's encoder-decoder has H = 32 units and K = 11 output classes (10 digits and the end "
+             "mark). How many parameters does additive attention with A = 16 add to it (W_q, W_k, v, and the "
+             "read-out that now also reads the context)?",
+    expected=lambda: _extra_params(32, 16, 10),
+    tol=0.5,
+    explain="W_q and W_k are 16 x 32 each (512 + 512), v has 16 entries, and the read-out W_hy grows from "
+            "11 x 32 to 11 x 64: 352 more. In all 1,392, about a tenth of the model.",
+    hints=[
+        (_near(16 * 32 * 2 + 16, 0.5),
+         "That counts the attention's own weights. The read-out changes too: it reads [h_t; context_t], "
+         "2H numbers instead of H."),
+        (_near(16 * 32 * 2 + 16 + 11 * 64, 0.5),
+         "The read-out had 11 x 32 weights before; only the new half (11 x 32) is added."),
+        (_near(16 * 32 * 2, 0.5), "Count v too (A numbers), and the read-out's new half (K x H)."),
+    ],
+    fallback="Count W_q (A x H), W_k (A x H), v (A), then the read-out's extra K x H weights.",
+))
+
+# TODO (issue 13, check_code): a coding exercise "18-attention-step": write additive attention for
+# one query (scores, masked softmax, context) given W_q, W_k, v, q (Hq,), keys (S, Hk), mask (S,),
+# checked against lstm_core.additive_attention. Waits for check_code (h13b-coding) on main.

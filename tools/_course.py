@@ -47,7 +47,8 @@ APP_CULL_IDLE, APP_CULL_INTERVAL = 30, 10   # seconds: a kernel with no open pag
 EXTRAS = "course,test"
 # what .venv must hold for every command to work: checked before the stamp is trusted
 KEY_MODULES = ("pip", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm", "jupyter", "jupyterlab",
-               "ipykernel", "voila", "pytest", "nbval", "hypothesis", "ruff", "lstm_core", "lstm_course")
+               "ipykernel", "voila", "mathjax", "sphinx_revealjs", "pytest", "nbval", "hypothesis", "ruff",
+               "lstm_core", "lstm_course")
 
 
 def say(msg: str) -> None:

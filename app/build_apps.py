@@ -15,6 +15,11 @@ holds, for a notebook with at least one explorer cell:
 - any earlier code cell that defines a name an explorer cell uses, run under ``%%capture`` so
   nothing it prints appears on the page.
 
+Beside the pages, in the hidden folder OUT/.share (Voila neither lists nor serves it), goes
+Voila's template "course" (app/templates/course plus a generated titles.j2): an index that lists
+the pages by number and title, and pages that ask no CDN for anything. The server finds it with
+JUPYTER_PATH=OUT/.share (tools/_course.py, app_env).
+
 Standard library only (the notebooks are JSON), so it runs before or without the virtual
 environment.
 """
@@ -24,11 +29,17 @@ from __future__ import annotations
 import ast
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "build" / "app"
+TEMPLATE = ROOT / "app" / "templates" / "course"
+SHARE = ".share"                 # OUT/.share/voila/templates/course: JUPYTER_PATH for the server
+HEADING = "LSTM, gate by gate: the explorers"
+INTRO = ("Each page runs one notebook's explorers, without the code: move the sliders, press the buttons. "
+         "A page starts its own Python kernel when it opens, which takes a few seconds.")
 sys.path.insert(0, str(ROOT / "tools"))
 from notebooks import (KERNELSPEC, NB_DIR, course_notebooks, is_explorer_cell,  # noqa: E402  (standard library only)
                        parse_code, source, title_of)
@@ -107,23 +118,41 @@ def app_notebook(nb: dict, name: str):
             "nbformat": 4, "nbformat_minor": 5}
 
 
+def write_template(out_dir: Path, titles: dict) -> Path:
+    """Copy Voila's template "course" into ``out_dir``/.share and write its titles.j2 (``titles``:
+    {page file name: the notebook's title}); returns the folder to put on JUPYTER_PATH."""
+    share = Path(out_dir) / SHARE
+    target = share / "voila" / "templates" / "course"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(TEMPLATE, target)
+    # json.dumps writes a dict Jinja reads as it is (strings in double quotes, escapes alike)
+    (target / "titles.j2").write_text(
+        "{#- written by app/build_apps.py: the index's heading and each page's title -#}\n"
+        f"{{% set heading = {json.dumps(HEADING)} %}}\n{{% set intro = {json.dumps(INTRO)} %}}\n"
+        f"{{% set titles = {json.dumps(titles, ensure_ascii=False, sort_keys=True)} %}}\n", encoding="utf-8")
+    return share
+
+
 def build(out_dir: Path = OUT_DIR, nb_dir: Path = NB_DIR) -> list:
-    """Write one app page per notebook with explorers into ``out_dir`` (old pages removed);
-    returns the paths written."""
+    """Write one app page per notebook with explorers into ``out_dir`` (old pages removed), and
+    the template that lists them by title (write_template); returns the pages' paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.ipynb"):
         old.unlink()
-    written = []
+    written, titles = [], {}
     for path in course_notebooks(nb_dir):
-        page = app_notebook(json.loads(path.read_text(encoding="utf-8")), path.stem)
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        page = app_notebook(nb, path.stem)
         if page is None:
             continue
+        titles[path.name] = title_of(nb)
         for k, cell in enumerate(page["cells"]):   # nbformat 4.5 wants an id on every cell
             cell["id"] = f"app-{k}"
         target = out_dir / path.name
         target.write_text(json.dumps(page, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(target)
+    write_template(out_dir, titles)
     return written
 
 

@@ -90,7 +90,8 @@ def test_a_token_on_the_command_line_is_refused_with_what_to_do_instead(monkeypa
 
 def test_every_server_command_is_checked():
     """The functions that build a server's command line are exactly the ones tested above and in
-    tests/browser/; each lab/app subcommand runs its server with server_env."""
+    tests/browser/; each lab/app subcommand runs its server with server_env (app_env is server_env
+    plus the path to app mode's template)."""
     builders = {name for name in dir(course) if name.endswith("_command") and callable(getattr(course, name))}
     assert builders == set(SERVERS.values()) | set(OTHER_SERVERS.values()), \
         f"a new server command: add it to SERVERS ({builders})"
@@ -99,7 +100,10 @@ def test_every_server_command_is_checked():
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name in SERVERS:
             body = ast.get_source_segment(source, node)
-            assert f"{SERVERS[node.name]}(" in body and "env=server_env(token)" in body, node.name
+            assert f"{SERVERS[node.name]}(" in body, node.name
+            assert "env=server_env(token)" in body or "env=app_env(token)" in body, node.name
+    assert course.app_env("abc123")["JUPYTER_TOKEN"] == "abc123"
+    assert course.app_env("abc123")["JUPYTER_PATH"].split(os.pathsep)[0] == str(course.APP_DIR / ".share")
 
 
 def test_contributing_states_the_rule():

@@ -92,3 +92,19 @@ def test_jobs_must_be_a_positive_integer():
     for jobs in (0, 1.5, True):
         with pytest.raises(ValueError, match="jobs: expected an integer >= 1"):
             execute.execute_all([], jobs)
+
+
+def test_watch_stderr_sees_what_any_writer_prints_and_passes_it_on(capfd):
+    import subprocess
+
+    with execute.watch_stderr() as watch:
+        print("Traceback (most recent call last):\n  from python", file=sys.stderr)
+        os.write(2, b"from the file descriptor\n")
+        subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('Traceback (most recent call last): child')"],
+                       check=True)
+    assert watch.tracebacks == 2 and "from the file descriptor" in watch.text
+    passed_on = capfd.readouterr().err
+    assert "from python" in passed_on and "from the file descriptor" in passed_on and "child" in passed_on
+    with execute.watch_stderr() as quiet:
+        print("a warning, not a traceback", file=sys.stderr)
+    assert quiet.tracebacks == 0

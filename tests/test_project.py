@@ -24,7 +24,8 @@ def test_environment_yml_lists_what_pyproject_lists():
         wanted |= names(project["optional-dependencies"][extra])
     text = (ROOT / "environment.yml").read_text()
     deps = text[text.index("dependencies:"):].splitlines()
-    conda = {line.strip()[2:] for line in deps if re.match(r"^  - [A-Za-z]", line) and not line.endswith(":")}
+    # conda's packages ("  - name") and those pip installs in that environment ("      - name")
+    conda = {line.strip()[2:] for line in deps if re.match(r"^ +- [A-Za-z]", line) and not line.endswith(":")}
     conda_names = names(c for c in conda) - {"python", "pip"}
     assert conda_names == wanted
 

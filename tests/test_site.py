@@ -29,6 +29,8 @@ NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").glob("*.ipynb") if re.match(r
 SHOWS_FIGURE = re.compile(r"(^|[\s=(])[A-Z]\w*Explorer\(.*\)\s*$|\.fig\s*$|\.canvas\s*$|^display\(|^plt\.show\(\)")
 # an object shown by its repr: <matplotlib.backends.backend_agg.FigureCanvasAgg at 0x7f...>, <Figure size ...>
 OBJECT_REPR = re.compile(r"<[\w.]+(?: object)? at 0x[0-9a-fA-F]+>|<Figure size [^>]*>")
+# a script, a style sheet or a module the page would fetch from another machine
+OUTSIDE = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//|import\s[^;]*from\s*["'](?:https?:)?//""")
 
 
 class Page(HTMLParser):
@@ -128,6 +130,9 @@ def test_page_has_figures_alt_text_lang_headings_and_no_traceback(built, path):
     shown = OBJECT_REPR.findall(page_text(text))
     assert not shown, f"{path.name}: the page shows an object's repr where a figure belongs: {shown}"
     assert 'class="site-banner"' in text and "JupyterLab" in text, "the static-copy banner is missing"
+    assert not OUTSIDE.findall(text), f"{path.name}: the page fetches from the network: {OUTSIDE.findall(text)[:3]}"
+    for src in re.findall(r"""<script\b[^>]*\bsrc=["']([^"']+)["']""", text):
+        assert (out / src).is_file(), f"{path.name} loads {src}, which is not in the site's folder"
     if "%matplotlib widget" in path.read_text(encoding="utf-8"):
         assert "%matplotlib widget" in re.sub(r"<[^>]+>", "", text), "the page must show the original source"
 
@@ -255,3 +260,36 @@ def test_an_object_shown_where_a_figure_belongs_fails_the_build(tmp_path, capsys
     assert [img["alt"] for img in page.images] == ["Figure: a title"]
     said = capsys.readouterr().out
     assert "FAILED" in said and re.search(r"<object (object )?at 0x", said) and "FigureCanvasAgg" not in said
+
+
+def test_a_traceback_the_build_prints_itself_fails_it(tmp_path, monkeypatch, capfd):
+    """The build once printed a ZMQError traceback (from jupyter_client, outside any notebook) and
+    said ok: a traceback on the build's own stderr now fails it."""
+    def noisy_build(*args, **kwargs):
+        import traceback
+
+        try:
+            raise OSError("Address already in use")
+        except OSError:
+            traceback.print_exc()        # as a library's background task reports an error
+        return []
+
+    monkeypatch.setattr(site, "build_site", noisy_build)
+    assert site.main(["--out", str(tmp_path)]) == 1
+    assert "FAILED: the build printed 1 traceback" in capfd.readouterr().err
+    monkeypatch.setattr(site, "build_site", lambda *a, **k: [])
+    assert site.main(["--out", str(tmp_path)]) == 0
+
+
+@pytest.mark.slow
+def test_the_site_command_prints_no_traceback(tmp_path):
+    """`build_site.py` as the site command runs it, on two notebooks at once: exit status 0 and no
+    traceback anywhere in what it printed (its stdout and stderr, the kernels' included)."""
+    import subprocess
+
+    cmd = [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(tmp_path), "--jobs", "2",
+           str(ROOT / "notebooks" / "00-start-here.ipynb"), str(ROOT / "notebooks" / "02-squashing-functions.ipynb")]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "Traceback" not in said and "Error" not in done.stderr, said

@@ -27,6 +27,15 @@ import slides  # noqa: E402
 sys.path.pop(0)
 
 FOLDER = Path(os.environ.get("LSTM_SLIDES_DIR", ROOT / "notebooks"))
+# a script, a style sheet or a font the page would fetch from another machine
+OUTSIDE = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//|import\s[^;]*from\s*["'](?:https?:)?//""")
+
+
+def assert_works_offline(page: str, folder: Path) -> None:
+    """The slides load nothing from another machine, and what they load is in ``folder``."""
+    assert not OUTSIDE.findall(page), f"the slides fetch from the network: {OUTSIDE.findall(page)[:3]}"
+    for src in re.findall(r"""<(?:script|link)\b[^>]*\b(?:src|href)=["']([^"']+)["']""", page):
+        assert (folder / src).is_file(), f"the slides load {src}, which is not beside them"
 
 
 def _md(text, **meta):
@@ -140,6 +149,7 @@ def test_build_writes_slides_with_a_still_picture_of_each_explorer(tmp_path):
     assert "application/vnd.jupyter.widget-view+json" not in page, "no dead widgets on a static slide"
     assert "PLACEHOLDER-ANSWER" not in page and "%matplotlib widget" not in page, "skipped cells stay out"
     assert "slideshow" not in nbformat.read(path, as_version=4).cells[0].metadata
+    assert_works_offline(page, out.parent)
 
 
 @pytest.mark.slow
@@ -161,3 +171,13 @@ def test_every_notebook_makes_slides_with_a_picture_of_each_explorer(executed_no
     assert "application/vnd.jupyter.widget-view+json" not in page, "no dead widgets on a static slide"
     assert "No description has been provided" not in page, "every figure has its alt text"
     assert not re.search(r" at 0x[0-9a-f]+&gt;|&lt;Figure size", page), "an object's repr where a figure belongs"
+    assert_works_offline(page, tmp_path)
+
+
+def test_the_offline_check_finds_a_cdn():
+    with pytest.raises(AssertionError, match="network"):
+        assert_works_offline('<script src="https://unpkg.com/reveal.js@4.0.2/dist/reveal.js"></script>', ROOT)
+    with pytest.raises(AssertionError, match="network"):
+        assert_works_offline("<script type=module>import mermaid from 'https://cdn/m.mjs';</script>", ROOT)
+    with pytest.raises(AssertionError, match="not beside"):
+        assert_works_offline('<link rel="stylesheet" href="_assets/missing.css">', ROOT)

@@ -45,13 +45,15 @@ VENV = ROOT / ".venv"
 STAMP = VENV / ".course-stamp"
 FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"   # relative to the server's root, the project
 APP_DIR = ROOT / "build" / "app"          # the app pages, made from the notebooks on every start
+APP_CULL_IDLE, APP_CULL_INTERVAL = 30, 10   # seconds: a kernel with no open page stops within 40 s
 EXTRAS = "course,test"
 # the class tools (JupyterHub, its proxy and idle culler, nbgrader): installed by `test`, `hub` and
 # `assignments` only, so a learner's `lab` does not download them
 CLASS_EXTRAS = "course,test,class"
 # what .venv must hold for every command to work: checked before the stamp is trusted
 KEY_MODULES = ("pip", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm", "jupyter", "jupyterlab",
-               "ipykernel", "voila", "pytest", "nbval", "hypothesis", "ruff", "lstm_core", "lstm_course")
+               "ipykernel", "voila", "mathjax", "sphinx_revealjs", "pytest", "nbval", "hypothesis", "ruff",
+               "lstm_core", "lstm_course")
 CLASS_MODULES = ("jupyterhub", "configurable_http_proxy", "jupyterhub_idle_culler", "nbgrader")
 
 
@@ -275,19 +277,37 @@ def build_app_pages(out_dir: Path = APP_DIR) -> list:
 
 
 def app_command(py: Path, port: int, root: Path = APP_DIR, *, browser: bool = False, extra=()) -> list:
-    """Voila serving every page in ``root`` (a tree page lists them), on 127.0.0.1 only, with a
-    token: without it a page answers with a redirect to a login form that asks for the token.
-    Run it with env=server_env(token): Voila.auto_token makes Voila's IdentityProvider take the
-    token from JUPYTER_TOKEN (without it, and without --token=..., Voila would ask for none).
-    Each opened page gets its own kernel, which Voila keeps after the tab is closed; the culler
-    stops kernels that have had no open page and no activity for 10 minutes."""
+    """Voila serving every page in ``root`` on 127.0.0.1 only, with a token: without it a page
+    answers with a redirect to a login form that asks for the token. Run it with
+    env=app_env(token, root): Voila.auto_token makes Voila's IdentityProvider take the token from
+    JUPYTER_TOKEN (without it, and without --token=..., Voila would ask for none), and
+    JUPYTER_PATH finds the template "course" app/build_apps.py wrote beside the pages (an index
+    of titles, no CDN).
+
+    Each opened page starts its own kernel. Closing the tab stops it at once (Voila's page sends
+    a shutdown request as it unloads); a kernel whose page went without saying so (a browser
+    that crashed, a laptop put to sleep) has no connection left, and the culler stops it after
+    30 s idle, checking every 10 s. An open page is never culled (cull_connected=False), however
+    long it sits untouched."""
     cmd = [py, "-m", "voila", str(root),
            "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.auto_token=True",
+           "--template=course", "--VoilaConfiguration.classic_tree=True",
            "--theme=light", "--show_tracebacks=False",
-           "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_idle_timeout=600"]
+           f"--MappingKernelManager.cull_interval={APP_CULL_INTERVAL}",
+           f"--MappingKernelManager.cull_idle_timeout={APP_CULL_IDLE}",
+           "--MappingKernelManager.cull_connected=False"]
     if not browser:
         cmd.append("--no-browser")
     return cmd + list(extra)
+
+
+def app_env(token: str, root: Path = APP_DIR) -> dict:
+    """server_env(token) plus JUPYTER_PATH leading to the template app/build_apps.py wrote in
+    ``root``/.share."""
+    env = server_env(token)
+    share = str(Path(root) / ".share")
+    env["JUPYTER_PATH"] = share + (os.pathsep + env["JUPYTER_PATH"] if env.get("JUPYTER_PATH") else "")
+    return env
 
 
 def app(args) -> int:
@@ -298,10 +318,11 @@ def app(args) -> int:
     token = server_token()
     say("starting Voila on 127.0.0.1 only; open this address (Ctrl+C stops it):")
     print(f"\n    http://127.0.0.1:{port}/?token={token}\n", flush=True)
-    say("each page starts its own Python kernel when opened (a few seconds) and stops it when closed")
+    say("each page starts its own Python kernel when opened (a few seconds); closing its tab stops it, and a "
+        f"kernel left without an open page is stopped after {APP_CULL_IDLE} s")
     cmd = app_command(py, port, browser=not args.no_browser)
     try:
-        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=server_env(token))
+        return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=app_env(token))
     except KeyboardInterrupt:
         return 0
 

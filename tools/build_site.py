@@ -16,18 +16,20 @@ How a page is made, for each notebook:
    (``lstm_course.explorers.Explorer``) shown by a cell is followed by a picture of its figure
    with alt text (its title, the axes' titles and its readout) and its readout as a caption.
    An ipympl canvas would show nothing without a kernel.
-2. Each explorer's picture becomes a figure with a caption on the page. The picture inside the
-   explorer's own Output widget is dropped from the stored widget state, so that a browser that
-   renders the widgets (from the stored state; it needs the widget manager from a CDN) shows the
-   sliders and the readout once, above the static picture.
+2. Each explorer's picture becomes a figure with a caption on the page. The widgets themselves
+   (sliders, buttons) and their stored state are left out: with no kernel behind them they would
+   move nothing, and showing them needs a widget library from a CDN.
 3. nbconvert's HTMLExporter (the "lab" template, extended in ``site_assets/templates/site``)
    writes the page: a banner saying it is a static copy, ``lang="en"``, alt text on images,
    code visible (inputs of cells tagged ``hide-input`` hidden), and links to ``NN-name.ipynb``
-   rewritten to ``NN-name.html``.
+   rewritten to ``NN-name.html``. Formulas are typeset in the browser by MathJax 3, copied into
+   ``_assets/`` beside the pages from an installed package (tools/assets.py): the site needs no
+   network, and the folder can be published as it is.
 
 Notebooks run a few at once (``--jobs``, default 2: the machines have two cores). The exit status
 is 1 when any notebook had a problem (a failing cell, an object's repr where a picture belongs, a
-traceback; see tools/execute.py); its page is still written, so it can be read.
+traceback; see tools/execute.py; its page is still written, so it can be read) or when the build
+printed a traceback of its own to stderr.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import assets  # noqa: E402  (MathJax from an installed package, for an offline site)
 import execute  # noqa: E402  (the one way the site, the slides and the tests run a notebook)
 from notebooks import course_notebooks, title_of  # noqa: E402  (one rule for what a course notebook is)
 
@@ -52,7 +55,7 @@ DEFAULT_OUT = ROOT / "build" / "site"
 NOTEBOOK_LINK = re.compile(r'(href=")(?:\.\./notebooks/)?(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
 DOCS_LINK = re.compile(r'(href=")(?:\.\./docs/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?(")')
 DOCS = ("teachers-guide", "glossary")        # docs/NAME.md -> NAME.html beside the notebooks' pages
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BANNER = ("Static copy: the sliders need a running kernel. Run this notebook in JupyterLab "
           "(<code>python3 tools/course.py lab</code>) to move them.")
 DEFAULT_TIMEOUT = execute.DEFAULT_TIMEOUT     # seconds per cell
@@ -113,18 +116,6 @@ def _course_title() -> str:
 
 # --- executing and exporting one notebook -------------------------------------------------------
 
-def _drop_figures_from_widget_state(nb) -> None:
-    """Remove matplotlib pictures stored inside Output widgets (the page shows them statically)."""
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    for model in state.values():
-        outputs = model.get("state", {}).get("outputs")
-        if model.get("model_name") == "OutputModel" and outputs:
-            model["state"]["outputs"] = [
-                o for o in outputs
-                if not ("image/png" in o.get("data", {})
-                        and str(o["data"].get("text/plain", "")).startswith("<Figure"))]
-
-
 @functools.lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process (making one and compiling its template takes a second or two)."""
@@ -143,7 +134,9 @@ def _exporter():
 
 def _resources(name: str) -> dict:
     css = (ASSETS / "site.css").read_text(encoding="utf-8") if (ASSETS / "site.css").exists() else ""
-    return {"metadata": {"name": name}, "site_css": css, "site_banner": BANNER}
+    # the pages all sit in one folder, beside _assets/ (finish_site copies MathJax there)
+    mathjax = assets.mathjax_html(f"{assets.ASSETS}/mathjax/{assets.MATHJAX_FILE}")
+    return {"metadata": {"name": name}, "site_css": css, "site_banner": BANNER, "offline_mathjax": mathjax}
 
 
 def _finish_html(body: str) -> str:
@@ -200,8 +193,8 @@ def page_from(executed, out) -> PageResult:
     title = title_of(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [_site_figure(o) for o in cell.outputs]
-    _drop_figures_from_widget_state(nb)
+            cell.outputs = [_site_figure(o) for o in cell.outputs if WIDGET_VIEW not in o.get("data", {})]
+    nb.metadata.pop("widgets", None)
     nb.metadata["title"] = f"{title} · {_course_title()}"
     body, _ = _exporter().from_notebook_node(nb, resources=_resources(path.stem))
     body = _finish_html(body)
@@ -318,6 +311,7 @@ def write_site(executed, out, log=print) -> list[PageResult]:
 def finish_site(results, out, log, start) -> list[PageResult]:
     """The docs' pages and the index beside the notebooks' pages; every page's broken links."""
     results.sort(key=lambda r: r.notebook)
+    assets.copy_mathjax(out)
     build_docs(out)
     build_index(out)
     for r in results:
@@ -347,16 +341,19 @@ def main(argv=None) -> int:
     except ImportError as err:
         print(f"[site] {err}: run this with the course's environment, .venv/bin/python", file=sys.stderr)
         return 2
-    try:
-        results = build_site(args.notebooks or None, args.out, args.jobs, args.timeout)
-    except (TypeError, ValueError) as err:
-        print(f"[site] {err}", file=sys.stderr)
-        return 2
+    with execute.watch_stderr() as stderr:
+        try:
+            results = build_site(args.notebooks or None, args.out, args.jobs, args.timeout)
+        except (TypeError, ValueError) as err:
+            print(f"[site] {err}", file=sys.stderr)
+            return 2
     failed = [r for r in results if r.error]
     if failed:
         print(f"[site] {len(failed)} notebook(s) failed: {', '.join(r.notebook for r in failed)}", file=sys.stderr)
+    if stderr.tracebacks:
+        print(f"[site] FAILED: the build printed {stderr.tracebacks} traceback(s) (above)", file=sys.stderr)
     print(f"[site] open {Path(args.out) / 'index.html'}")
-    return 1 if failed else 0
+    return 1 if failed or stderr.tracebacks else 0
 
 
 if __name__ == "__main__":

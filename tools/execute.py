@@ -9,7 +9,10 @@ carries its readout as a caption (see there). Widget state is stored in the note
 
 A run has problems (``Executed.problems``; empty when all is well) when a cell fails, a cell
 shows an object's repr where a picture belongs (``<Figure size ...>``, ``<... at 0x7f...>``),
-an output or the kernel's own stderr has a traceback, or the kernel dies or times out.
+an output or the kernel's own stderr has a traceback, or the kernel dies or times out. A
+traceback the building process itself prints (jupyter_client, asyncio, a thread) is none of
+these: ``watch_stderr()`` catches it on its way to the terminal, so that the build that printed
+it can fail (the site build once printed "ZMQError: Address already in use" and said ok).
 
 Kernels talk to this process through socket files (ZeroMQ's ipc transport), not TCP ports,
 where the system has them. With TCP, jupyter_client picks a free port, releases it, and the
@@ -22,11 +25,14 @@ cache keeps them apart on Windows too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 import re
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +150,57 @@ async def execute_async(path, timeout: float = DEFAULT_TIMEOUT) -> Executed:
         text = log.read()
     problems = ([stopped] if stopped else []) + problems_of(nb, text)
     return Executed(path, nb, time.perf_counter() - start, problems, text)
+
+
+class StderrWatch:
+    """What went to the process's stderr while watch_stderr() was on: ``text`` (all of it) and
+    ``tracebacks`` (how many Python tracebacks were in it)."""
+
+    def __init__(self):
+        self.text = ""
+
+    @property
+    def tracebacks(self) -> int:
+        return self.text.count(TRACEBACK)
+
+
+@contextlib.contextmanager
+def watch_stderr():
+    """Pass everything written to file descriptor 2 (Python's sys.stderr, C libraries, the child
+    processes started meanwhile) on to where it went before, keeping a copy: yields a StderrWatch."""
+    watch = StderrWatch()
+    sys.stderr.flush()
+    saved = os.dup(2)
+    read_end, write_end = os.pipe()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    # Python's own writes go to file descriptor 2 too, even where sys.stderr was swapped for
+    # something else (pytest's capture does that)
+    python_stderr = sys.stderr
+    sys.stderr = open(2, "w", encoding="utf-8", errors="replace", buffering=1, closefd=False)
+    chunks = []
+
+    def pump():
+        while True:
+            data = os.read(read_end, 65536)
+            if not data:                # every writer closed its end
+                return
+            os.write(saved, data)
+            chunks.append(data)
+
+    reader = threading.Thread(target=pump, name="stderr-watch", daemon=True)
+    reader.start()
+    try:
+        yield watch
+    finally:
+        sys.stderr.close()
+        sys.stderr = python_stderr
+        os.dup2(saved, 2)               # our end of the pipe closes; a child still running keeps its own
+        reader.join(timeout=5)
+        watch.text = b"".join(chunks).decode("utf-8", errors="replace")
+        if not reader.is_alive():       # else a process started meanwhile still writes: leave it be
+            os.close(read_end)
+            os.close(saved)
 
 
 def execute_all(paths, jobs: int = DEFAULT_JOBS, timeout: float = DEFAULT_TIMEOUT, done=None) -> list[Executed]:

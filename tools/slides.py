@@ -20,11 +20,12 @@ It is a pure function of the cells' text, so `apply` is idempotent.
 every explorer into a still picture: its figure as a PNG and its readout, shown here with a line
 pointing to the live version (``python3 tools/course.py app``), and every figure into a PNG with
 alt text. Live sliders cannot work in a static page: their updates run in Python, so embedded
-widgets would show sliders that move nothing; they are left out. A notebook with a problem (a
-failing cell, an object's repr where a picture belongs) gets no slides and the exit status is 1.
-The slides load reveal.js and MathJax from a CDN (as nbconvert does) unless ``--reveal-prefix``
-and ``--require-js`` point at local copies (reveal.js 4, require.js 2; MathJax stays on the CDN:
-offline, formulas show as TeX).
+widgets would show sliders that move nothing; they are left out.
+A notebook with a problem (a failing cell, an object's repr where a picture belongs) gets no
+slides and the exit status is 1, as it is when the build prints a traceback of its own.
+The slides need no network: reveal.js and MathJax 3 are copied from installed packages into
+``_assets/`` beside them (tools/assets.py), and the page (``site_assets/templates/slides``) loads
+nothing else. ``--reveal-prefix`` points at another reveal.js 5 copy (a URL, say) instead.
 Keys in the browser: Space / arrows to move, F for full screen, Esc for the overview, S for the
 speaker view (needs a local reveal.js).
 """
@@ -37,12 +38,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import assets  # noqa: E402  (reveal.js and MathJax from installed packages, for offline slides)
 import execute  # noqa: E402  (the one way the site, the slides and the tests run a notebook)
 from notebooks import course_notebooks, source as _source  # noqa: E402  (one rule for both)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 OUT_DIR = ROOT / "build" / "slides"
+TEMPLATES = ROOT / "site_assets" / "templates"     # slides/: the offline reveal.js page
 SLIDE, SKIP, CONTINUE = "slide", "skip", "-"
 SLIDE_TYPES = {SLIDE, "subslide", "fragment", SKIP, "notes", CONTINUE}
 APP_HINT = "Live version: <code>python3 tools/course.py app</code>, page {name}"
@@ -140,9 +143,10 @@ def _slide_output(output, name: str):
     return output
 
 
-def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "", require_js: str = "") -> Path:
+def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "") -> Path:
     """Write ``out_dir/NAME.slides.html`` from a notebook (``nb`` as tools/execute.py ran it, or with
-    the outputs it has; it is not changed)."""
+    the outputs it has; it is not changed), with reveal.js and MathJax in ``out_dir/_assets/``
+    (reveal.js from ``reveal_prefix`` instead when given)."""
     import copy
 
     from nbconvert import SlidesExporter
@@ -153,20 +157,19 @@ def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "", require_
         if cell.cell_type == "code":
             cell.outputs = [o for o in (_slide_output(o, name) for o in cell.outputs) if o is not None]
     nb.metadata.pop("widgets", None)
-    exporter = SlidesExporter(reveal_scroll=True, reveal_number="c/t", reveal_transition="none")
-    if reveal_prefix:
-        exporter.reveal_url_prefix = reveal_prefix
-    if require_js:
-        exporter.require_js_url = require_js
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     out_dir.mkdir(parents=True, exist_ok=True)
+    exporter = SlidesExporter(template_name="slides", extra_template_basedirs=[str(TEMPLATES)],
+                              reveal_scroll=True, reveal_number="c/t", reveal_transition="none",
+                              reveal_theme="white")   # the theme that asks Google Fonts for nothing
+    exporter.reveal_url_prefix = reveal_prefix or assets.copy_reveal(out_dir)
+    resources = {"metadata": {"name": name}, "offline_mathjax": assets.mathjax_html(assets.copy_mathjax(out_dir))}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     out = out_dir / f"{name}.slides.html"
     out.write_text(body, encoding="utf-8")
     return out
 
 
-def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", require_js: str = "",
-              execute_it: bool = True) -> Path:
+def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", execute_it: bool = True) -> Path:
     """Run the notebook at ``path`` (tools/execute.py; unless execute_it is False) and write its
     slides; a failing cell or an object shown where a picture belongs raises RuntimeError."""
     if execute_it:
@@ -178,7 +181,7 @@ def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", require_js: st
         import nbformat
 
         nb = nbformat.read(path, as_version=4)
-    return write_slides(nb, path.stem, out_dir, reveal_prefix, require_js)
+    return write_slides(nb, path.stem, out_dir, reveal_prefix)
 
 
 def main(argv=None) -> int:
@@ -191,9 +194,8 @@ def main(argv=None) -> int:
     p_build.add_argument("notebooks", nargs="*", type=Path)
     p_build.add_argument("--out", type=Path, default=OUT_DIR, help=f"output folder (default {OUT_DIR})")
     p_build.add_argument("--reveal-prefix", default="",
-                         help="URL or relative path of a reveal.js 4 copy (default: nbconvert's CDN)")
-    p_build.add_argument("--require-js", default="",
-                         help="URL or relative path of require.js 2 (default: nbconvert's CDN)")
+                         help="URL or relative path of another reveal.js 5 copy (default: the installed one, "
+                              "copied into OUT/_assets)")
     p_build.add_argument("--no-execute", action="store_true", help="slides from the stored outputs only")
     p_build.add_argument("--jobs", type=int, default=execute.DEFAULT_JOBS, help="notebooks run at once (default 2)")
     args = parser.parse_args(argv)
@@ -216,7 +218,7 @@ def main(argv=None) -> int:
         return 1 if found else 0
     if args.no_execute:
         for path in paths:
-            _wrote(build_one(path, args.out, args.reveal_prefix, args.require_js, execute_it=False))
+            _wrote(build_one(path, args.out, args.reveal_prefix, execute_it=False))
         return 0
     failed = []
 
@@ -225,12 +227,15 @@ def main(argv=None) -> int:
             failed.append(ran.path.name)
             print(f"{ran.path.name}: FAILED:\n  " + "\n  ".join(ran.problems), flush=True)
         else:
-            _wrote(write_slides(ran.nb, ran.path.stem, args.out, args.reveal_prefix, args.require_js))
+            _wrote(write_slides(ran.nb, ran.path.stem, args.out, args.reveal_prefix))
 
-    execute.execute_all(paths, args.jobs, done=write)
+    with execute.watch_stderr() as stderr:
+        execute.execute_all(paths, args.jobs, done=write)
     if failed:
         print(f"{len(failed)} notebook(s) failed, no slides written for them: {', '.join(failed)}")
-    return 1 if failed else 0
+    if stderr.tracebacks:
+        print(f"FAILED: the build printed {stderr.tracebacks} traceback(s) (above)")
+    return 1 if failed or stderr.tracebacks else 0
 
 
 def _wrote(out: Path) -> None:

@@ -134,3 +134,29 @@ def running_server(cmd, ready_url: str, log_name: str, timeout: float = 120, env
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "file:", "data:", "blob:", "about:")
+
+
+def offline_context(browser, **options):
+    """A new browser context in which every request beyond 127.0.0.1 (and local files) is
+    aborted, as on a machine with no network; returns (context, the list of blocked URLs, which
+    grows as the pages ask)."""
+    context = browser.new_context(**options)
+    blocked = []
+
+    def route(r):
+        if r.request.url.startswith(LOCAL):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return context, blocked
+
+
+def kernel_pids(server_pid: int) -> list:
+    """The ids of the Python kernels running under the server ``server_pid``."""
+    return sorted(p for p, line in command_lines(server_pid).items() if p != server_pid and "ipykernel" in line)

@@ -4,20 +4,28 @@ Starts JupyterLab exactly as `python3 tools/course.py lab` does (127.0.0.1, a to
 port), then drives Debian's Chromium with Playwright: open the forget-gate notebook, run all
 cells, move the forget-bias slider with the keyboard, and check that the forget gate the page
 shows is the one lstm_core computes for the new bias. A screenshot goes to
-test-output/browser/. Skips, saying why, when Playwright or Chromium is not on the machine.
+test-output/browser/. Then the explorers' figures: notebook 13's explorers (the cells app mode
+keeps, without the minute of training) run three times over with Run All, and every figure
+must have a real size and a picture each time; a figure whose canvas was drawn before the
+browser showed it must appear too. Skips, saying why, when Playwright or Chromium is not on the
+machine.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import secrets
 import sys
 import time
 from pathlib import Path
 
+import nbformat
+
 import numpy as np
 import pytest
-from browserkit import (OUT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, command_lines,
+from browserkit import (OUT, ROOT, assert_listens_on_loopback_only, assert_token_not_on_any_command_line, command_lines,
                         course, http_status, running_server, server_env)
 
 import lstm_core as L
@@ -123,3 +131,113 @@ def test_forget_bias_slider_moves_the_forget_gate(lab, chromium):
     assert after != before
     shown = np.array([float(v) for v in re.search(r"f = \[([^\]]+)\]", after).group(1).split(",")])
     np.testing.assert_allclose(shown, want, atol=5e-4)
+
+
+# --- explorers' figures ------------------------------------------------------------------------
+
+# every ipympl figure on the page: its size on screen and how many sampled pixels are not white
+# (the picture arrived and was painted)
+FIGURES_JS = """() => Array.from(document.querySelectorAll('.jupyter-matplotlib-canvas-div')).map(div => {
+  const r = div.getBoundingClientRect();
+  let ink = 0;
+  for (const c of div.querySelectorAll('canvas')) {
+    if (!c.width || !c.height) continue;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4 * 53) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) ink++;
+  }
+  return {width: Math.round(r.width), height: Math.round(r.height), ink: ink};
+})"""
+
+
+def open_notebook(base, token, chromium, relative):
+    """A page on the notebook ``relative`` (to the server's root) in JupyterLab, and the list of
+    the console's errors about drawing pictures, which grows as they come."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "drawImage" in m.text else None)
+    page.goto(f"{base}/lab/tree/{relative}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
+    page.wait_for_timeout(1500)
+    return page, errors
+
+
+def run_all(page, timeout_s=300):
+    """Run > Run All Cells, then wait until no cell is running or waiting ([*])."""
+    page.click("div.lm-MenuBar-itemLabel:text('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_timeout(1000)
+    page.wait_for_function("() => document.querySelectorAll('.jp-CodeCell').length > 0 && "
+                           "!Array.from(document.querySelectorAll('.jp-InputPrompt')).some(e => e.textContent.includes('*'))",
+                           timeout=timeout_s * 1000)
+
+
+def figures_when_drawn(page, count, timeout_s=30):
+    """The page's figures once there are ``count`` and each has a picture (or the time is up)."""
+    deadline = time.time() + timeout_s
+    while True:
+        figures = page.evaluate(FIGURES_JS)
+        if (len(figures) >= count and all(f["ink"] > 0 for f in figures)) or time.time() > deadline:
+            return figures
+        page.wait_for_timeout(250)
+
+
+def assert_real_figures(figures, count, errors, when):
+    assert len(figures) == count, f"{when}: {len(figures)} figures on the page, {count} explorers"
+    for k, f in enumerate(figures):
+        assert f["width"] > 100 and f["height"] > 100, f"{when}: figure {k} is {f['width']} x {f['height']} px"
+        assert f["ink"] > 0, f"{when}: figure {k} has a size but no picture"
+    assert not errors, f"{when}: the browser could not draw a picture: {errors[:2]}"
+
+
+def scratch_notebook(name, cells) -> str:
+    """Write a notebook under test-output/browser/ (inside the server's root); returns its path there."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, OUT / name)
+    return str((OUT / name).relative_to(ROOT))
+
+
+def test_a_canvas_drawn_before_the_browser_shows_it_still_appears(lab, chromium):
+    """A draw before the browser's canvas is ready once left the figure blank (0 x 0 px) with
+    "drawImage ... 'broken' state" in the console (ipympl 0.10 kept that picture without its
+    data: prefix); lstm_course.plotting.new_figure turns that keeping off."""
+    base, token, _, _ = lab
+    relative = scratch_notebook("early-draw.ipynb", [
+        nbformat.v4.new_code_cell("%matplotlib widget\nfrom lstm_course.explorers import ForgetGateExplorer"),
+        nbformat.v4.new_code_cell("ex = ForgetGateExplorer()\nex.fig.canvas.draw()   # before the browser has the canvas"),
+        nbformat.v4.new_code_cell("ex"),
+    ])
+    page, errors = open_notebook(base, token, chromium, relative)
+    run_all(page)
+    figures = figures_when_drawn(page, 1)
+    page.close()
+    assert_real_figures(figures, 1, errors, "a canvas drawn early")
+
+
+def test_notebook_13_explorers_show_their_figures_on_every_run_all(lab, chromium):
+    """Notebook 13's "Does the forget gate react..." explorer once showed no figure (6 px high)
+    in 5 of 14 Run All passes. The explorers' cells (app mode's page of the notebook: the set-up,
+    each explorer and what it needs) run three times in one kernel, as a long lesson does."""
+    spec = importlib.util.spec_from_file_location("build_apps", ROOT / "app" / "build_apps.py")
+    apps = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(apps)
+    source = ROOT / "notebooks" / "13-a-character-language-model.ipynb"
+    page_nb = apps.app_notebook(json.loads(source.read_text(encoding="utf-8")), source.stem)
+    explorers = sum(cell["cell_type"] == "code" and cell["source"].strip().endswith("Explorer()")
+                    for cell in page_nb["cells"])
+    assert explorers >= 2, "notebook 13 should have its explorers"
+    relative = scratch_notebook("13-explorers.ipynb", [
+        nbformat.v4.new_markdown_cell(c["source"]) if c["cell_type"] == "markdown" else nbformat.v4.new_code_cell(c["source"])
+        for c in page_nb["cells"]])
+    base, token, _, _ = lab
+    page, errors = open_notebook(base, token, chromium, relative)
+    for run in range(1, 4):
+        started = time.time()
+        run_all(page)
+        figures = figures_when_drawn(page, explorers)
+        print(f"Run All {run}: {time.time() - started:.1f} s, figures {figures}")
+        if run == 3:
+            page.screenshot(path=str(OUT / "13-explorers-third-run.png"))
+        assert_real_figures(figures, explorers, errors, f"Run All number {run}")
+    page.close()

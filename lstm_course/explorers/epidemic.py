@@ -74,7 +74,7 @@ class ForecastExplorer(Explorer):
         ax.set_xlim(0, E.DAYS)
         ax.set_ylim(0, Y_TOP)
         style_axes(ax, "Infectious people in a town of 100,000", "day", "% of the town infectious")
-        ax.legend(loc="upper right", fontsize=7.5)
+        ax.legend(loc="upper right", fontsize=8)
 
         ahead = np.arange(1, self.horizon + 1)
         self.err_lstm, = ax_e.plot(ahead, np.zeros(self.horizon), color=OKABE_ITO["blue"], linestyle="--",
@@ -85,7 +85,7 @@ class ForecastExplorer(Explorer):
         ax_e.set_ylim(0, ERR_TOP)
         ax_e.set_xticks([1, 4, 7, 10, 14] if self.horizon == 14 else ahead)
         style_axes(ax_e, "How far off, by days ahead", "days ahead", "error, % of the town")
-        ax_e.legend(loc="upper left", fontsize=7.5)
+        ax_e.legend(loc="upper left", fontsize=8)
         self.ax, self.ax_e = ax, ax_e
 
     def simulate(self):
@@ -190,5 +190,5 @@ def plot_errors_by_horizon(results, metric="mae"):
     what = "Mean absolute error" if metric == "mae" else "Root mean squared error"
     style_axes(ax, f"{what} on the held-out epidemics, {len(results.seeds)} seeds", "days ahead",
                "people (log scale)")
-    ax.legend(fontsize=7.5, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     return fig, ax

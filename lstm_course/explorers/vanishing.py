@@ -78,7 +78,7 @@ class GradientFlowExplorer(Explorer):
         ax_g.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1, 1e5, 1e10, 1e15, 1e20])
         ax_g.axhline(1.0, color="black", linewidth=0.6)
         style_axes(ax_g, "Gradient size for a loss at step T", "step t", "||dL/dh_t|| (log scale)")
-        ax_g.legend(loc="lower right", fontsize=7, handlelength=3)
+        ax_g.legend(loc="lower right", fontsize=8, handlelength=3)
 
         self.mean_line, = ax_s.plot(ts, ones, color=OKABE_ITO["orange"], linestyle="-", marker="s", markersize=3,
                                     linewidth=1.6, label="mean over units")
@@ -89,7 +89,7 @@ class GradientFlowExplorer(Explorer):
         ax_s.set_ylim(0, 1.12)
         ax_s.set_xlim(0, T_MAX + 1)
         style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
-        ax_s.legend(loc="lower left", fontsize=7, handlelength=3)
+        ax_s.legend(loc="lower left", fontsize=8, handlelength=3)
         self.ax_g, self.ax_s = ax_g, ax_s
 
     def compute(self) -> GradientFlow:
@@ -165,13 +165,13 @@ class ClippingExplorer(Explorer):
                                     linewidth=1.6, label="clipped")
         self.start_mark, = ax_p.plot([], [], "*", color="white", markeredgecolor="black", markersize=11,
                                      linestyle="none", label="start")
-        self.exit_text = ax_p.text(0.02, 0.03, "", transform=ax_p.transAxes, fontsize=7, color="black",
+        self.exit_text = ax_p.text(0.02, 0.03, "", transform=ax_p.transAxes, fontsize=8, color="black",
                                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
         ax_p.set_xlim(wl, wh)
         ax_p.set_ylim(bl, bh)
         style_axes(ax_p, "Descent on the loss surface", "recurrent weight w", "bias b")
         ax_p.grid(False)
-        ax_p.legend(loc="upper right", fontsize=7, handlelength=2.5)
+        ax_p.legend(loc="upper right", fontsize=8, handlelength=2.5)
 
         ks = np.arange(CLIFF_STEPS + 1)
         self.raw_loss, = ax_l.plot(ks, np.ones(ks.size), color=OKABE_ITO["vermillion"], linestyle="--", marker="x",
@@ -182,7 +182,7 @@ class ClippingExplorer(Explorer):
         ax_l.set_xlim(-0.5, CLIFF_STEPS + 0.5)
         ax_l.set_ylim(LOSS_FLOOR / 2, 5.0)
         style_axes(ax_l, "Loss during descent", "gradient-descent step k", "loss (log scale)")
-        ax_l.legend(loc="upper right", fontsize=7, handlelength=2.5)
+        ax_l.legend(loc="upper right", fontsize=8, handlelength=2.5)
         self.ax_p, self.ax_l = ax_p, ax_l
 
     def compute(self):

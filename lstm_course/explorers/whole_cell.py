@@ -257,7 +257,7 @@ class SequenceExplorer(Explorer):
         ax_l.set_xticks(ts)
         ax_l.set_ylim(-1.6, 2.0)
         style_axes(ax_l, "Memory c_t and output h_t over time", "time step t", "value")
-        ax_l.legend(loc="upper right", fontsize=7, ncol=2)
+        ax_l.legend(loc="upper right", fontsize=8, ncol=2)
 
         self.bars, self.bar_text = {}, {}
         xpos, labels = [], []

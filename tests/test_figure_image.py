@@ -69,3 +69,28 @@ def test_the_canvas_widget_is_still_there_on_request(live, monkeypatch):
     ex = ForgetGateExplorer()
     assert ex._figure_widget() is ex.fig.canvas, "LSTM_COURSE_FIGURE=canvas shows ipympl's canvas widget"
     assert ex._image is None
+
+
+def test_a_title_that_changes_is_drawn_with_the_data_after_its_first_change():
+    """UnrollExplorer writes the step into a title; the frame is drawn again at the first change
+    only (each frame render costs several redraws), and the picture still shows the new title:
+    it equals a full draw without the cached frame."""
+    from lstm_course.explorers import UnrollExplorer
+
+    ex = UnrollExplorer()
+    title = ex.ax_b.title
+    ex.t_slider.value = 2
+    picture = ex._frame.image
+    assert title in ex._frame.live
+    for t in (3, 4, 5):
+        ex.t_slider.value = t
+        assert ex._frame.image is picture, f"t = {t}: the frame was drawn again"
+        assert title.get_text().endswith(f"t = {t}")
+        cached = canvas_pixels(ex.fig)
+        ex._frame.release()
+        full = canvas_pixels(ex.fig)
+        ex._frame.refresh()
+        assert ex._frame.image is not picture        # released and drawn again for the comparison
+        picture = ex._frame.image
+        differ = (np.abs(cached - full).max(axis=-1) > 60).mean()
+        assert differ < 0.004, f"t = {t}: {differ:.2%} of pixels differ from a full draw"

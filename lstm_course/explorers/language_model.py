@@ -358,7 +358,8 @@ class ForgetBoundaryExplorer(Explorer):
         self.th_line.set_ydata([th, th])
         k = int(np.argmax(drop))
         self.note.xy = (elsewhere[k], at[k])
-        self.note.xyann = (25, -25) if elsewhere[k] < 0.6 else (-70, -30)     # keep the label inside
+        # keep the label inside the axes: left of a point on the right, above a point near the bottom
+        self.note.xyann = (25 if elsewhere[k] < 0.6 else -70, -25 if at[k] > 0.25 else 20)
         self.note.set_text(f"unit {k}")
         n_after = int(tx.after_marker(self.held, m).sum())
         name = dict((v, k_) for k_, v in MARKERS)[m]

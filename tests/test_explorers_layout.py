@@ -11,7 +11,8 @@ outside the view and empty strings do not count) must be
 - clear of one another: no two texts' boxes overlap (the boxes are ``get_window_extent``,
   which hugs the letters, so touching is allowed and a 1 px overlap is rounding);
 and no legend box may cover a point of a line plotted in data coordinates (lines across the
-axes, ``axhline`` and ``axvline``, are guides like the grid and may pass under a legend).
+axes, ``axhline`` and ``axvline``, are guides like the grid and may pass under a legend), and
+no marker may be cut in half by the edge of its axes.
 """
 
 from __future__ import annotations
@@ -121,6 +122,21 @@ def layout_problems(fig):
                     first = legend.texts[0].get_text() if legend.texts else ""
                     problems.append(f"the legend starting {first!r} covers the line {line.get_label()!r} "
                                     f"of {ax.get_title()!r} ({inside.sum()} points)")
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if (not line.get_visible() or not line.get_clip_on() or line.get_marker() in ("None", "none", "", " ", None)
+                    or line.get_transform() != ax.transData or line.get_markersize() < 5):
+                continue          # (dots under 5 pt lose a pixel or two at an edge: nobody sees that)
+            pts = line.get_transform().transform(line.get_xydata())
+            pts = pts[np.isfinite(pts).all(axis=1)]
+            r = line.get_markersize() * fig.dpi / 72 / 2 - SLACK      # the marker's half width, px
+            box = ax.bbox
+            inside = ((pts[:, 0] > box.x0) & (pts[:, 0] < box.x1) & (pts[:, 1] > box.y0) & (pts[:, 1] < box.y1))
+            near = inside & ((pts[:, 0] < box.x0 + r) | (pts[:, 0] > box.x1 - r)
+                             | (pts[:, 1] < box.y0 + r) | (pts[:, 1] > box.y1 - r))
+            if near.any():
+                problems.append(f"{near.sum()} marker(s) of {line.get_label()!r} in {ax.get_title()!r} are cut "
+                                f"by the edge of the axes")
     return problems
 
 

@@ -88,7 +88,10 @@ class SamplingExplorer(Explorer):
         self.resample = widgets.Button(description="resample (next seed)")
         self.resample.on_click(lambda _b: setattr(self.seed, "value", (self.seed.value + 1) % (self.seed.max + 1)))
         self.controls = [self.prompt, self.temperature, self.seed, self.resample]
-        self.output = widgets.HTML(layout=widgets.Layout(width="760px"))
+        # a fixed height (12 lines of 13 px text; a longer sample scrolls): a sample of a different
+        # height on resample would move the figure under the reader's eyes
+        self.output = widgets.HTML(layout=widgets.Layout(width="760px", max_width="100%", height="200px",
+                                                         overflow="auto"))
 
         self.fig, ax = new_figure(8.0, 3.2)
         K = self.top

@@ -52,33 +52,67 @@ from ..formatting import show
 from ..plotting import freeze_layout
 from ._frame import FrameCache, keep_in_frame
 
-__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "LabelledBars", "unit_axis",
-           "fmt", "keep_in_frame"]
+__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "wrap_row", "LabelledBars",
+           "unit_axis", "fmt", "keep_in_frame", "label_px", "subscripts_to_html", "TRACK_PX"]
 
 
 # --- controls ---------------------------------------------------------------------------------
 
+# A slider's row in JupyterLab (ipywidgets 8's CSS): its label at its own width ("initial"), 8 px
+# of margin, the track with 6 px of margin each side, then the readout (at least 72 px, 4 px margin).
+# The row is given the label's width + the rest + a track of TRACK_PX, and may not shrink below
+# that (a narrow output area wraps the boxes holding sliders instead: ``wrap_row``).
+TRACK_PX = 150          # the shortest track that a mouse drags comfortably
+SLIDER_EXTRA_PX = 8 + 12 + 72 + 4
+LABEL_PX_PER_CHAR = 7.5 # 13 px interface fonts average 6-7 px a character: a little to spare
+
+
+def label_px(description: str) -> int:
+    """About how wide a widget label is in JupyterLab, in px: letters at LABEL_PX_PER_CHAR, with
+    math between $...$ (typeset by MathJax) counted by its letters, TeX commands and braces left out."""
+    def letters(math):
+        return re.sub(r"\\[A-Za-z]+|[{}^_]", lambda m: "x" if m.group(0).startswith("\\") else "", math.group(1))
+    plain = re.sub(r"\$([^$]*)\$", letters, description)
+    return int(round(len(plain) * LABEL_PX_PER_CHAR))
+
+
+def _slider_layout(description, width):
+    """Width for a track of at least TRACK_PX beside ``description`` (or ``width``, if wider),
+    as both width and min_width: a flex box may not squeeze the track."""
+    need = label_px(description) + SLIDER_EXTRA_PX + TRACK_PX
+    px = max(need, int(str(width).removesuffix("px"))) if width is not None else need
+    return widgets.Layout(width=f"{px}px", min_width=f"{px}px")
+
+
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
-                 width="320px"):
-    """A FloatSlider with the course's defaults (live updates, a readable label)."""
+                 width=None):
+    """A FloatSlider with the course's defaults (live updates, a readable label, a track at least
+    TRACK_PX long; ``width``, in px, only widens it). Math in the label goes between $...$."""
     return widgets.FloatSlider(
         value=value, min=min, max=max, step=step, description=description,
         readout_format=readout_format, continuous_update=continuous,
-        style={"description_width": "initial"}, layout=widgets.Layout(width=width),
+        style={"description_width": "initial"}, layout=_slider_layout(description, width),
     )
 
 
-def int_slider(description, value, min, max, step=1, width="320px"):
-    """An IntSlider with the course's defaults (live updates, a readable label)."""
+def int_slider(description, value, min, max, step=1, width=None):
+    """An IntSlider with the course's defaults (as ``float_slider``)."""
     return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
                              continuous_update=True, style={"description_width": "initial"},
-                             layout=widgets.Layout(width=width))
+                             layout=_slider_layout(description, width))
 
 
-def vector_sliders(symbol, values, lo, hi, step=0.1, width="235px"):
-    """One slider per unit of a vector, described symbol[1], symbol[2], ..."""
+def vector_sliders(symbol, values, lo, hi, step=0.1, width=None):
+    """One slider per unit of a vector, described symbol[1], symbol[2], ... (``symbol`` may be
+    math: "$x_t$" gives $x_t$[1], ...)."""
     return [float_slider(f"{symbol}[{k + 1}]", float(v), lo, hi, step=step, width=width)
             for k, v in enumerate(values)]
+
+
+def wrap_row(*children, **layout):
+    """An HBox of controls that wraps onto a new line where the output area is too narrow for
+    them side by side (rather than squeezing each slider's track)."""
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap", **layout))
 
 
 def values_of(sliders) -> np.ndarray:
@@ -119,6 +153,17 @@ def unit_axis(ax, n):
     ax.set_xticks(range(n))
     ax.set_xticklabels([f"unit {k + 1}" for k in range(n)])
     ax.set_xlim(-0.6, n - 0.4)
+
+
+# a one-letter symbol (or d and one: dh_t) with a subscript: x_t, h_{t-1}, h_(t-1), W_hh; code
+# names such as max_norm or weight_ih are left alone
+_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])(d?[A-Za-z])_(?:\{([^{}]*)\}|\(([^()]*)\)|([A-Za-z0-9]{1,3})\b)")
+
+
+def subscripts_to_html(text: str) -> str:
+    """'c_{t-1} and x_t' -> 'c<sub>t-1</sub> and x<sub>t</sub>' (for HTML readouts: a subscript
+    renders at once, with no MathJax pass on every slider move)."""
+    return _SUBSCRIPT.sub(lambda m: f"{m.group(1)}<sub>{next(g for g in m.groups()[1:] if g is not None)}</sub>", text)
 
 
 def fmt(values, spec=".3f") -> str:
@@ -242,13 +287,14 @@ class Explorer:
         self.controls: list = []
         self.fig = None
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self._readout_lines: list = []
         self.status = widgets.HTML()
         self.build()
         self.preset_buttons = {label: self._preset_button(label) for label in self.presets}
         self.preset_row = None
         if self.preset_buttons:
-            self.preset_row = widgets.HBox([widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
-                                            *self.preset_buttons.values()])
+            self.preset_row = wrap_row(widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
+                                       *self.preset_buttons.values())
         for control in self.leaf_controls():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
@@ -278,8 +324,9 @@ class Explorer:
 
     # --- presets and several controls at once --------------------------------------------------
     def _preset_button(self, label):
+        # as wide as its label and never narrower (the row wraps instead of cutting "hand exa...")
         button = widgets.Button(description=label, tooltip=self.preset_tips.get(label, ""),
-                                layout=widgets.Layout(width="auto"))
+                                layout=widgets.Layout(width="auto", flex="0 0 auto"))
         button.on_click(lambda _button: self.apply_preset(label))
         return button
 
@@ -333,14 +380,16 @@ class Explorer:
         return out
 
     def set_readout(self, lines):
-        """Show ``lines`` (plain text, one item a line) under the figure."""
-        body = "<br>".join(html.escape(line) for line in lines)
+        """Show ``lines`` (plain text, one item a line) under the figure, with subscripts written
+        the plain way (x_t, h_{t-1}, h_(t-1)) shown as subscripts."""
+        self._readout_lines = [str(line) for line in lines]
+        body = "<br>".join(subscripts_to_html(html.escape(line)) for line in self._readout_lines)
         self.readout.value = f"<div style='font-family:monospace; font-size:13px'>{body}</div>"
 
     @property
     def readout_text(self) -> str:
-        """The readout as plain text (what a test or a screen reader would read)."""
-        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.readout.value)))
+        """The readout as plain text, subscripts as written (what a test or a screen reader would read)."""
+        return "\n".join(self._readout_lines)
 
     def redraw(self):
         if self.fig is None:

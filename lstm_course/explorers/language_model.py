@@ -88,7 +88,10 @@ class SamplingExplorer(Explorer):
         self.resample = widgets.Button(description="resample (next seed)")
         self.resample.on_click(lambda _b: setattr(self.seed, "value", (self.seed.value + 1) % (self.seed.max + 1)))
         self.controls = [self.prompt, self.temperature, self.seed, self.resample]
-        self.output = widgets.HTML(layout=widgets.Layout(width="760px"))
+        # a fixed height (12 lines of 13 px text; a longer sample scrolls): a sample of a different
+        # height on resample would move the figure under the reader's eyes
+        self.output = widgets.HTML(layout=widgets.Layout(width="760px", max_width="100%", height="200px",
+                                                         overflow="auto"))
 
         self.fig, ax = new_figure(8.0, 3.2)
         K = self.top
@@ -358,7 +361,8 @@ class ForgetBoundaryExplorer(Explorer):
         self.th_line.set_ydata([th, th])
         k = int(np.argmax(drop))
         self.note.xy = (elsewhere[k], at[k])
-        self.note.xyann = (25, -25) if elsewhere[k] < 0.6 else (-70, -30)     # keep the label inside
+        # keep the label inside the axes: left of a point on the right, above a point near the bottom
+        self.note.xyann = (25 if elsewhere[k] < 0.6 else -70, -25 if at[k] > 0.25 else 20)
         self.note.set_text(f"unit {k}")
         n_after = int(tx.after_marker(self.held, m).sum())
         name = dict((v, k_) for k_, v in MARKERS)[m]

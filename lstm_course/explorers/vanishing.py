@@ -73,7 +73,7 @@ class GradientFlowExplorer(Explorer):
         self.low_marks, = ax_g.plot([], [], "v", label="beyond the axis (drawn at its edge)", **marks)
         self.high_marks, = ax_g.plot([], [], "^", **marks)
         ax_g.set_yscale("log")
-        ax_g.set_ylim(Y_LIMITS[0] / 3, Y_LIMITS[1] * 3)
+        ax_g.set_ylim(Y_LIMITS[0] / 30, Y_LIMITS[1] * 30)       # room for the edge triangles (1.5 decades, 9 px)
         ax_g.set_xlim(0, T_MAX + 1)
         ax_g.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1, 1e5, 1e10, 1e15, 1e20])
         ax_g.axhline(1.0, color="black", linewidth=0.6)
@@ -85,7 +85,7 @@ class GradientFlowExplorer(Explorer):
                                    label="largest unit (enters the bound)")
         ax_s.axhline(1.0, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.0)
         ax_s.annotate("tanh' can never exceed 1", (2, 1.0), xytext=(0, 3), textcoords="offset points", fontsize=8)
-        ax_s.set_ylim(0, 1.12)
+        ax_s.set_ylim(-0.04, 1.12)                               # a marker at 0 is not cut in half
         ax_s.set_xlim(0, T_MAX + 1)
         style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
         # one legend under both panels: inside either, some slider setting puts data beneath it

@@ -85,9 +85,13 @@ def test_axis_limits_move_in_steps_that_cover_the_curves():
     from lstm_course.explorers.squashing import gradient_axis_limits
     # n = 10 at x = 2: tanh'(2)^10 = 3.1e-12, so 12.5 decades are needed -> the 15-decade step
     d = 1 - math.tanh(2.0) ** 2
-    assert gradient_axis_limits(10, d ** 10) == ((-0.3, 10.3), (1e-15, 3.0))
+    assert gradient_axis_limits(10, d ** 10) == ((-0.4, 10.4), (1e-15, 3.0))
     assert gradient_axis_limits(1, 0.25) == ((-0.3, 3.3), (1e-3, 3.0))
-    assert gradient_axis_limits(7, 1e-40)[0] == (-0.3, 10.3)
+    assert gradient_axis_limits(7, 1e-40)[0] == (-0.4, 10.4)
+    # 1e-40 needs 40.5 decades; the 45-decade step leaves 4.5 below it (>= 3% of 45), and the top
+    # keeps 3% of the 45 decades above 1 as well (room for the markers at both ends)
+    (left, right), (bottom, top) = gradient_axis_limits(30, 1e-40)
+    assert (left, right) == (-1.2, 31.2) and bottom == 1e-45 and math.isclose(top, 10 ** 1.35)
     worst = (1 - math.tanh(6.0) ** 2) ** 30                  # the smallest gradient the sliders reach
     (_, right), (bottom, _) = gradient_axis_limits(30, worst)
     assert right >= 30 and 0 < bottom < worst

@@ -84,7 +84,7 @@ class BPTTExplorer(Explorer):
             self.gauges.append(gauge)
             if t:
                 self.arrow_texts.append(ax.text(t - 0.5, Y_BOX + 0.05, "", ha="center", va="bottom",
-                                                fontsize=7.5))
+                                                fontsize=8))
         self.shafts, = ax.plot([], [], color="black", linewidth=1.0, zorder=1)
         self.heads, = ax.plot([], [], linestyle="none", marker=">", markersize=5, color="black", zorder=1)
         self.loss_line, = ax.plot([], [], color=OKABE_ITO["vermillion"], linewidth=1.4, zorder=1)
@@ -94,7 +94,7 @@ class BPTTExplorer(Explorer):
                                  bbox={"boxstyle": "round,pad=0.2", "facecolor": "#fbe3d0",
                                        "edgecolor": OKABE_ITO["vermillion"]})
         self.cut_line, = ax.plot([], [], color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.3)
-        self.cut_text = ax.text(0, Y_LOSS, "", ha="center", va="center", fontsize=7.5)
+        self.cut_text = ax.text(0, Y_LOSS, "", ha="center", va="center", fontsize=8)
         handles = [Patch(label="step whose gradient is kept", **KEPT),
                    Patch(label="cut off by truncation", **CUT),
                    Patch(label="after the loss: no gradient", **AFTER)]
@@ -119,10 +119,10 @@ class BPTTExplorer(Explorer):
         self.err_dot, = ax.plot([], [], linestyle="none", marker="D", markersize=9, color=OKABE_ITO["orange"],
                                 markeredgecolor="black", label="the slider's k")
         ax.set_xlim(0.4, T_MAX + 0.6)
-        ax.set_ylim(-0.03, 1.2)
+        ax.set_ylim(-0.08, 1.2)       # the diamond at an error of 0 is not cut in half
         ax.set_xticks(ks)
         style_axes(ax, "Truncated BPTT: error vs k", "steps kept k", "relative error of dL/dW_hh")
-        ax.legend(loc="upper right", fontsize=7)
+        ax.legend(loc="upper right", fontsize=8)
 
     # --- controls --------------------------------------------------------------------------------
     def _sync_loss_range(self, change):

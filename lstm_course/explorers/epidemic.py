@@ -12,13 +12,21 @@ from __future__ import annotations
 import numpy as np
 
 from ..demos import epidemic as E
-from ..plotting import OKABE_ITO, new_figure, style_axes
+from ..plotting import OKABE_ITO, freeze_layout, new_figure, style_axes
 from .kit import Explorer, float_slider, int_slider
 
 TRAIN_R0 = (2.1, 3.2)          # the training epidemics' range of R0 ...
 TRAIN_DAYS = (5.0, 10.0)       # ... and of 1 / gamma (see data/epidemic/README.md)
-Y_TOP = 50.0                   # % of the town: the largest share infectious at once for R0 <= 4 is about 40%
-ERR_TOP = 25.0                 # % of the town on the error panel
+# The panels' tops (% of the town) move in steps, to the first step above what is drawn: a slow
+# epidemic that peaks at 7% still fills its panel, and most slider moves keep the drawn frame
+# (ticks, labels; see kit.py). A rollout far outside training can reach 100%.
+Y_STEPS = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
+ERR_STEPS = (0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
+
+
+def axis_top(highest, steps):
+    """The first of ``steps`` that leaves 5% of room above ``highest`` (the last one at most)."""
+    return next((top for top in steps if top >= 1.05 * highest), steps[-1])
 
 
 class ForecastExplorer(Explorer):
@@ -60,7 +68,7 @@ class ForecastExplorer(Explorer):
         self.start = int_slider("forecast from day", 30, self.window, E.DAYS + 1 - self.horizon)
         self.controls = [self.r0, self.days, self.start]
 
-        self.fig, (ax, ax_e) = new_figure(8.6, 3.4, ncols=2, gridspec_kw={"width_ratios": [1.8, 1]})
+        self.fig, (ax, ax_e) = new_figure(8.6, 3.7, ncols=2, gridspec_kw={"width_ratios": [1.8, 1]})
         days = np.arange(E.DAYS + 1)
         self.observed, = ax.plot(days, np.zeros(days.size), color=OKABE_ITO["grey"], linestyle="-", marker=".",
                                  markersize=3, linewidth=0.8, label="observed (true) count")
@@ -69,12 +77,11 @@ class ForecastExplorer(Explorer):
         self.naive, = ax.plot([], [], color=OKABE_ITO["vermillion"], linestyle=":", marker="s", markersize=3.5,
                               linewidth=1.6, label="naive: stays like today")
         self.start_line = ax.axvline(30, color=OKABE_ITO["black"], linewidth=0.8, linestyle="-.")
-        self.start_text = ax.text(30, Y_TOP * 0.97, "", fontsize=8, ha="left", va="top",
+        self.start_text = ax.text(30, 0.97, "", fontsize=8, ha="left", va="top", transform=ax.get_xaxis_transform(),
                                   bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
         ax.set_xlim(0, E.DAYS)
-        ax.set_ylim(0, Y_TOP)
+        ax.set_ylim(0, Y_STEPS[-1])
         style_axes(ax, "Infectious people in a town of 100,000", "day", "% of the town infectious")
-        ax.legend(loc="upper right", fontsize=7.5)
 
         ahead = np.arange(1, self.horizon + 1)
         self.err_lstm, = ax_e.plot(ahead, np.zeros(self.horizon), color=OKABE_ITO["blue"], linestyle="--",
@@ -82,11 +89,14 @@ class ForecastExplorer(Explorer):
         self.err_naive, = ax_e.plot(ahead, np.zeros(self.horizon), color=OKABE_ITO["vermillion"], linestyle=":",
                                     marker="s", markersize=3.5, label="naive")
         ax_e.set_xlim(0.5, self.horizon + 0.5)
-        ax_e.set_ylim(0, ERR_TOP)
+        ax_e.set_ylim(0, ERR_STEPS[-1])
         ax_e.set_xticks([1, 4, 7, 10, 14] if self.horizon == 14 else ahead)
         style_axes(ax_e, "How far off, by days ahead", "days ahead", "error, % of the town")
-        ax_e.legend(loc="upper left", fontsize=7.5)
+        # one legend under both panels (the curves can fill any corner of either)
+        self.fig.legend(handles=[self.observed, self.lstm, self.naive], loc="outside lower center", ncols=3,
+                        fontsize=8)
         self.ax, self.ax_e = ax, ax_e
+        freeze_layout(self.fig)      # laid out at the highest tops (widest tick labels), kept for every later one
 
     def simulate(self):
         """(SIRCurve, observed counts) of the sliders' epidemic (cached while they do not move)."""
@@ -117,11 +127,14 @@ class ForecastExplorer(Explorer):
         self.lstm.set_data(days, lstm * pct)
         self.naive.set_data(days, naive * pct)
         self.start_line.set_xdata([s - 0.5, s - 0.5])
-        self.start_text.set_position((s + 0.5, Y_TOP * 0.97))
+        self.start_text.set_position((s + 0.5, 0.97))
         self.start_text.set_text(f"day {s}:\nforecast ->")
         e_lstm, e_naive = np.abs(lstm - truth), np.abs(naive - truth)
         self.err_lstm.set_ydata(e_lstm * pct)
         self.err_naive.set_ydata(e_naive * pct)
+        shown = np.concatenate([obs, lstm, naive]) * pct
+        self.ax.set_ylim(0, axis_top(float(np.nanmax(shown)), Y_STEPS))
+        self.ax_e.set_ylim(0, axis_top(float(max(e_lstm.max(), e_naive.max())) * pct, ERR_STEPS))
 
         r0, d = float(self.r0.value), float(self.days.value)
         peak_day = int(np.argmax(curve.I))
@@ -190,5 +203,5 @@ def plot_errors_by_horizon(results, metric="mae"):
     what = "Mean absolute error" if metric == "mae" else "Root mean squared error"
     style_axes(ax, f"{what} on the held-out epidemics, {len(results.seeds)} seeds", "days ahead",
                "people (log scale)")
-    ax.legend(fontsize=7.5, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     return fig, ax

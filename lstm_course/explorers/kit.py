@@ -38,43 +38,81 @@ from __future__ import annotations
 import contextlib
 import html
 import inspect
+import io
+import os
 import re
 
 import ipywidgets as widgets
+import matplotlib.image
 import numpy as np
 from IPython.display import display
+from matplotlib.backends.backend_agg import RendererAgg
 
 from ..formatting import show
 from ..plotting import freeze_layout
 from ._frame import FrameCache, keep_in_frame
 
-__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "LabelledBars", "unit_axis",
-           "fmt", "keep_in_frame"]
+__all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "wrap_row", "LabelledBars",
+           "unit_axis", "fmt", "keep_in_frame", "label_px", "subscripts_to_html", "TRACK_PX"]
 
 
 # --- controls ---------------------------------------------------------------------------------
 
+# A slider's row in JupyterLab (ipywidgets 8's CSS): its label at its own width ("initial"), 8 px
+# of margin, the track with 6 px of margin each side, then the readout (at least 72 px, 4 px margin).
+# The row is given the label's width + the rest + a track of TRACK_PX, and may not shrink below
+# that (a narrow output area wraps the boxes holding sliders instead: ``wrap_row``).
+TRACK_PX = 150          # the shortest track that a mouse drags comfortably
+SLIDER_EXTRA_PX = 8 + 12 + 72 + 4
+LABEL_PX_PER_CHAR = 7.5 # 13 px interface fonts average 6-7 px a character: a little to spare
+
+
+def label_px(description: str) -> int:
+    """About how wide a widget label is in JupyterLab, in px: letters at LABEL_PX_PER_CHAR, with
+    math between $...$ (typeset by MathJax) counted by its letters, TeX commands and braces left out."""
+    def letters(math):
+        return re.sub(r"\\[A-Za-z]+|[{}^_]", lambda m: "x" if m.group(0).startswith("\\") else "", math.group(1))
+    plain = re.sub(r"\$([^$]*)\$", letters, description)
+    return int(round(len(plain) * LABEL_PX_PER_CHAR))
+
+
+def _slider_layout(description, width):
+    """Width for a track of at least TRACK_PX beside ``description`` (or ``width``, if wider),
+    as both width and min_width: a flex box may not squeeze the track."""
+    need = label_px(description) + SLIDER_EXTRA_PX + TRACK_PX
+    px = max(need, int(str(width).removesuffix("px"))) if width is not None else need
+    return widgets.Layout(width=f"{px}px", min_width=f"{px}px")
+
+
 def float_slider(description, value, min, max, step=0.01, readout_format=".2f", continuous=True,
-                 width="320px"):
-    """A FloatSlider with the course's defaults (live updates, a readable label)."""
+                 width=None):
+    """A FloatSlider with the course's defaults (live updates, a readable label, a track at least
+    TRACK_PX long; ``width``, in px, only widens it). Math in the label goes between $...$."""
     return widgets.FloatSlider(
         value=value, min=min, max=max, step=step, description=description,
         readout_format=readout_format, continuous_update=continuous,
-        style={"description_width": "initial"}, layout=widgets.Layout(width=width),
+        style={"description_width": "initial"}, layout=_slider_layout(description, width),
     )
 
 
-def int_slider(description, value, min, max, step=1, width="320px"):
-    """An IntSlider with the course's defaults (live updates, a readable label)."""
+def int_slider(description, value, min, max, step=1, width=None):
+    """An IntSlider with the course's defaults (as ``float_slider``)."""
     return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
                              continuous_update=True, style={"description_width": "initial"},
-                             layout=widgets.Layout(width=width))
+                             layout=_slider_layout(description, width))
 
 
-def vector_sliders(symbol, values, lo, hi, step=0.1, width="235px"):
-    """One slider per unit of a vector, described symbol[1], symbol[2], ..."""
+def vector_sliders(symbol, values, lo, hi, step=0.1, width=None):
+    """One slider per unit of a vector, described symbol[1], symbol[2], ... (``symbol`` may be
+    math: "$x_t$" gives $x_t$[1], ...)."""
     return [float_slider(f"{symbol}[{k + 1}]", float(v), lo, hi, step=step, width=width)
             for k, v in enumerate(values)]
+
+
+def wrap_row(*children, **layout):
+    """An HBox of controls that wraps onto a new line where the output area is too narrow for
+    them side by side (rather than squeezing each slider's track)."""
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap", **layout))
 
 
 def values_of(sliders) -> np.ndarray:
@@ -117,6 +155,17 @@ def unit_axis(ax, n):
     ax.set_xlim(-0.6, n - 0.4)
 
 
+# a one-letter symbol (or d and one: dh_t) with a subscript: x_t, h_{t-1}, h_(t-1), W_hh; code
+# names such as max_norm or weight_ih are left alone
+_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_])(d?[A-Za-z])_(?:\{([^{}]*)\}|\(([^()]*)\)|([A-Za-z0-9]{1,3})\b)")
+
+
+def subscripts_to_html(text: str) -> str:
+    """'c_{t-1} and x_t' -> 'c<sub>t-1</sub> and x<sub>t</sub>' (for HTML readouts: a subscript
+    renders at once, with no MathJax pass on every slider move)."""
+    return _SUBSCRIPT.sub(lambda m: f"{m.group(1)}<sub>{next(g for g in m.groups()[1:] if g is not None)}</sub>", text)
+
+
 def fmt(values, spec=".3f") -> str:
     """'[0.500, 0.800, 0.900]': fixed formatting, commas, no numpy line wrapping
     (``lstm_course.show`` with three decimals unless ``spec`` says otherwise)."""
@@ -125,8 +174,66 @@ def fmt(values, spec=".3f") -> str:
 
 # --- the explorer -----------------------------------------------------------------------------
 
+def _wrapping(box):
+    """``box`` with every row in it (an HBox) allowed to wrap onto a new line when the output area
+    is narrower than the row (a 1024 px screen with JupyterLab's file browser open leaves 592 px),
+    instead of running off the right edge. Returns ``box``."""
+    todo = [box]
+    while todo:
+        b = todo.pop()
+        if isinstance(b, widgets.HBox) and not b.layout.flex_flow:
+            b.layout.flex_flow = "row wrap"
+        if isinstance(b, widgets.Box):
+            todo += list(b.children)
+    return box
+
+
 def _is_widget_canvas(canvas) -> bool:
     return isinstance(canvas, widgets.DOMWidget)
+
+
+# LSTM_COURSE_FIGURE=canvas in the kernel's environment shows explorers' figures as ipympl's canvas
+# widget, as before FigureImage (benchmarks/bench_browser.py --reference compares the two)
+FIGURE_ENV = "LSTM_COURSE_FIGURE"
+
+
+class FigureImage:
+    """An explorer's figure in a live notebook: drawn by Agg in the kernel and sent whole, as a
+    PNG, in an ipywidgets ``Image``.
+
+    Why not ipympl's own canvas widget: measured in Chromium (benchmarks/bench_browser.py), its path
+    from a slider move to new pixels cost 105-540 ms (median by explorer) where the readout took
+    25-50 ms. Each redraw there is a round trip (the kernel asks the browser to ask for a draw),
+    then a full Agg draw, a diff against the last frame and its PNG, and in the browser a decode
+    plus a PNG re-encoding of the whole canvas (``toDataURL``) on every frame. Here a move is one
+    message: the Agg draw (with the cached frame, ``_frame.py``) and a fast PNG (zlib level 1),
+    which the browser decodes and shows. An ``<img>`` also scales with the output area (CSS
+    ``max-width: 100%``), where a canvas keeps its pixel width and is cut off."""
+
+    def __init__(self, fig):
+        self.fig = fig
+        self._renderer = None
+        self.widget = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.widget.add_class("lstm-figure")
+        self.refresh()
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes, at the figure's own size and dpi."""
+        fig = self.fig
+        width, height = (int(round(v)) for v in fig.bbox.size)
+        r = self._renderer
+        if r is None or (r.width, r.height, r.dpi) != (width, height, fig.dpi):
+            r = self._renderer = RendererAgg(width, height, fig.dpi)
+        else:
+            r.clear()
+        fig.draw(r)
+        buf = io.BytesIO()
+        matplotlib.image.imsave(buf, r.buffer_rgba(), format="png", metadata={"Software": None},
+                                pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+    def refresh(self):
+        self.widget.value = self.png()
 
 
 class Explorer:
@@ -180,17 +287,19 @@ class Explorer:
         self.controls: list = []
         self.fig = None
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
+        self._readout_lines: list = []
         self.status = widgets.HTML()
         self.build()
         self.preset_buttons = {label: self._preset_button(label) for label in self.presets}
         self.preset_row = None
         if self.preset_buttons:
-            self.preset_row = widgets.HBox([widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
-                                            *self.preset_buttons.values()])
+            self.preset_row = wrap_row(widgets.HTML(f"<b>{html.escape(self.presets_caption)}</b>&nbsp;"),
+                                       *self.preset_buttons.values())
         for control in self.leaf_controls():
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
         self._figure_out = None
+        self._image = None
         self._widget = None
         self.update()
         self._frame = None
@@ -215,8 +324,9 @@ class Explorer:
 
     # --- presets and several controls at once --------------------------------------------------
     def _preset_button(self, label):
+        # as wide as its label and never narrower (the row wraps instead of cutting "hand exa...")
         button = widgets.Button(description=label, tooltip=self.preset_tips.get(label, ""),
-                                layout=widgets.Layout(width="auto"))
+                                layout=widgets.Layout(width="auto", flex="0 0 auto"))
         button.on_click(lambda _button: self.apply_preset(label))
         return button
 
@@ -270,21 +380,25 @@ class Explorer:
         return out
 
     def set_readout(self, lines):
-        """Show ``lines`` (plain text, one item a line) under the figure."""
-        body = "<br>".join(html.escape(line) for line in lines)
+        """Show ``lines`` (plain text, one item a line) under the figure, with subscripts written
+        the plain way (x_t, h_{t-1}, h_(t-1)) shown as subscripts."""
+        self._readout_lines = [str(line) for line in lines]
+        body = "<br>".join(subscripts_to_html(html.escape(line)) for line in self._readout_lines)
         self.readout.value = f"<div style='font-family:monospace; font-size:13px'>{body}</div>"
 
     @property
     def readout_text(self) -> str:
-        """The readout as plain text (what a test or a screen reader would read)."""
-        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.readout.value)))
+        """The readout as plain text, subscripts as written (what a test or a screen reader would read)."""
+        return "\n".join(self._readout_lines)
 
     def redraw(self):
         if self.fig is None:
             return
         if self._frame is not None:
             self._frame.refresh()
-        if _is_widget_canvas(self.fig.canvas):
+        if self._image is not None:
+            self._image.refresh()
+        elif _is_widget_canvas(self.fig.canvas):
             self.fig.canvas.draw_idle()
         elif self._figure_out is not None:
             with self._figure_out:
@@ -297,7 +411,10 @@ class Explorer:
         if self.fig is None:
             return None
         if _is_widget_canvas(self.fig.canvas):
-            return self.fig.canvas
+            if os.environ.get(FIGURE_ENV) == "canvas":     # ipympl's own canvas widget
+                return self.fig.canvas
+            self._image = FigureImage(self.fig)               # a live notebook: a picture widget
+            return self._image.widget
         if self._frame is not None:          # an inline backend re-renders at its own dpi
             self._frame.release()
             self._frame = None
@@ -321,7 +438,7 @@ class Explorer:
             parts = []
             if self.title:
                 parts.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
-            parts.append(self.control_box())
+            parts.append(_wrapping(self.control_box()))
             fig = self._figure_widget()
             if fig is not None:
                 parts.append(fig)

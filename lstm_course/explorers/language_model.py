@@ -39,7 +39,7 @@ def plot_small_runs(runs, unigram, shipped, window=20):
                      label=f"{name}: ln {ppl:.4g} = {np.log(ppl):.2f}")
         ax_p.axhline(ppl, color=colour, linestyle=style, linewidth=1.2, label=f"{name}: {ppl:.4g}")
     style_axes(ax_l, f"Training loss (running mean over {window} steps)", "training step", "cross-entropy (nats)")
-    ax_l.legend(loc="upper right", fontsize=7)
+    ax_l.legend(loc="upper right", fontsize=8)
     seeds = [r.seed for r in runs]
     ax_p.plot(seeds, [r.perplexity for r in runs], "o", color=OKABE_ITO["green"], markersize=8,
               label="small model, each seed")
@@ -47,7 +47,7 @@ def plot_small_runs(runs, unigram, shipped, window=20):
     ax_p.set_xticks(seeds)
     ax_p.set_xlim(min(seeds) - 0.7, max(seeds) + 0.7)
     style_axes(ax_p, "Perplexity on the held-out text", "seed", "perplexity (log scale)")
-    ax_p.legend(loc="center right", fontsize=7)
+    ax_p.legend(loc="center right", fontsize=8)
     return fig
 
 
@@ -88,7 +88,10 @@ class SamplingExplorer(Explorer):
         self.resample = widgets.Button(description="resample (next seed)")
         self.resample.on_click(lambda _b: setattr(self.seed, "value", (self.seed.value + 1) % (self.seed.max + 1)))
         self.controls = [self.prompt, self.temperature, self.seed, self.resample]
-        self.output = widgets.HTML(layout=widgets.Layout(width="760px"))
+        # a fixed height (12 lines of 13 px text; a longer sample scrolls): a sample of a different
+        # height on resample would move the figure under the reader's eyes
+        self.output = widgets.HTML(layout=widgets.Layout(width="760px", max_width="100%", height="200px",
+                                                         overflow="auto"))
 
         self.fig, ax = new_figure(8.0, 3.2)
         K = self.top
@@ -97,7 +100,7 @@ class SamplingExplorer(Explorer):
                               linestyle="--", linewidth=1.0, label="temperature 1 (the model's own)")
         self.bars = ax.bar(x, np.zeros(K), width=0.55, color=OKABE_ITO["blue"], hatch="//", edgecolor="white",
                            label="at the chosen temperature")
-        self.tops = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=7) for i in range(K)]
+        self.tops = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in range(K)]
         ax.set_ylim(0, 1.12)
         ax.set_xlim(-0.6, K - 0.4)
         ax.set_xticks(x)
@@ -266,7 +269,7 @@ class CellViewer(Explorer):
         ax.legend(handles=[self.line, Patch(facecolor=OKABE_ITO["orange"], alpha=0.3, label="inside ( )"),
                            Patch(facecolor="none", edgecolor=OKABE_ITO["green"], hatch="//",
                                  label='inside " "'), ax.lines[-1]],
-                  loc="upper right", fontsize=7, ncol=4)
+                  loc="upper right", fontsize=8, ncol=4)
         self.ax = ax
 
     def control_box(self):
@@ -328,7 +331,7 @@ class ForgetBoundaryExplorer(Explorer):
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         style_axes(ax, "Mean forget gate per unit", "mean f at every other step", "mean f right after the marker")
-        ax.legend(loc="upper left", fontsize=7)
+        ax.legend(loc="upper left", fontsize=8)
         H = self.f.shape[1]
         self.curve, = ax2.plot(np.arange(H), np.zeros(H), color=OKABE_ITO["blue"], linewidth=1.2,
                                label="drop in f, units sorted")
@@ -341,7 +344,7 @@ class ForgetBoundaryExplorer(Explorer):
         ax2.set_ylim(-0.5, 0.8)
         style_axes(ax2, "How much each unit forgets more", "unit (largest drop first)",
                    "mean f elsewhere - right after")
-        ax2.legend(loc="upper right", fontsize=7)
+        ax2.legend(loc="upper right", fontsize=8)
         self.ax, self.ax2 = ax, ax2
 
     def update(self):
@@ -358,7 +361,8 @@ class ForgetBoundaryExplorer(Explorer):
         self.th_line.set_ydata([th, th])
         k = int(np.argmax(drop))
         self.note.xy = (elsewhere[k], at[k])
-        self.note.xyann = (25, -25) if elsewhere[k] < 0.6 else (-70, -30)     # keep the label inside
+        # keep the label inside the axes: left of a point on the right, above a point near the bottom
+        self.note.xyann = (25 if elsewhere[k] < 0.6 else -70, -25 if at[k] > 0.25 else 20)
         self.note.set_text(f"unit {k}")
         n_after = int(tx.after_marker(self.held, m).sum())
         name = dict((v, k_) for k_, v in MARKERS)[m]

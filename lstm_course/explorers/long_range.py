@@ -185,7 +185,7 @@ class LongRangeExplorer(Explorer):
         ax.set_facecolor("#F2F2F2")      # steps past the end of a shorter sequence: light grey
         cbar = self.fig.colorbar(img, ax=ax, label=label, extend="both" if short == "c" else "neither",
                                  fraction=0.08, pad=0.03)
-        cbar.ax.set_title(short, fontsize=9)
+        # no title over the bar: it ran into the panel's title, and the bar's label already names it
         keep_in_frame(cbar.solids, *getattr(cbar, "_extend_patches", []))   # a colour bar never changes
         return img
 

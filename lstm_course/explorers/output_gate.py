@@ -82,7 +82,7 @@ class OutputGateExplorer(Explorer):
         ax_h.axhline(0, color="black", linewidth=0.8)
         ax_h.set_xticks(units, [f"unit {k + 1}" for k in units])
         ax_h.set_ylim(-1.1, 1.55)
-        ax_h.legend(loc="upper center", ncol=3, fontsize=7.5, handlelength=1.6, columnspacing=0.8)
+        ax_h.legend(loc="upper center", ncol=3, fontsize=8, handlelength=1.6, columnspacing=0.8)
         style_axes(ax_h, "What the gate lets out", "hidden unit", "value")
 
         pos = np.arange(H + 1) + np.array([0, 0, 0, 0.6])

@@ -127,7 +127,7 @@ class LayoutExplorer(Explorer):
 
         blocks: [(gate, x, y, w, h, part)]; arrays: [(header, x, y, w, h)]; rows go down."""
         D, H = p.input_size, p.hidden_size
-        gap = max(2.0, 0.6 * max(D, H)) if kind == "torch" else max(1.5, 0.35 * max(D, H))
+        gap = max(2.0, 0.8 * max(D, H)) if kind == "torch" else max(1.5, 0.35 * max(D, H))
         hgap = max(2.0, 0.6 * max(D, H))    # between arrays side by side (room for their headers)
         blocks, arrays = [], []
         if kind in ("gate", "xh", "hx"):

@@ -48,11 +48,17 @@ def _power_of_ten(v, _pos=None):
 
 
 def gradient_axis_limits(n, lowest):
-    """(x limits, y limits) of the right panel for depth n and smallest gradient ``lowest``."""
+    """(x limits, y limits) of the right panel for depth n and smallest gradient ``lowest``.
+
+    Every side keeps a margin of at least 3-4% of the axis (and half a decade below ``lowest``),
+    so that the markers at k = 0 and k = n, 1 and ``lowest`` are never cut by the axes' edge:
+    at 150 decades half a decade is under 2 px."""
     top_n = next((s for s in N_STEPS if s >= n), n)
+    pad = max(0.3, 0.04 * top_n)
     need = 0.5 - math.floor(math.log10(lowest))            # decades below 1, with half a decade spare
-    decades = next((s for s in DECADE_STEPS if s >= need), math.ceil(need))
-    return (-0.3, top_n + 0.3), (10.0 ** -decades, 3.0)
+    decades = next((s for s in DECADE_STEPS if s >= need and s + math.log10(lowest) >= 0.03 * s), math.ceil(need))
+    top = max(3.0, 10.0 ** (0.03 * decades))
+    return (-pad, top_n + pad), (10.0 ** -decades, top)
 
 
 def _fmt(v: float) -> str:
@@ -98,7 +104,7 @@ class SaturationExplorer(Explorer):
         keep_in_frame(ax_d.axhline(0.25, color="grey", linewidth=0.8, linestyle=":"),
                       ax_d.axhline(1.0, color="grey", linewidth=0.8, linestyle=":"))
         ax_d.set_ylim(-0.05, 1.12)
-        ax_d.set_xlim(lo, hi)
+        ax_d.set_xlim(lo - 0.03 * (hi - lo), hi + 0.03 * (hi - lo))     # room for a marker at either end
         self.vline = ax_d.axvline(self.x, color="grey", linewidth=0.8)
         ax_d.legend(loc="upper right", fontsize=8)
         style_axes(ax_d, "Slope of one layer at x", "operating point x", "slope")

@@ -59,7 +59,7 @@ class GradientFlowExplorer(Explorer):
         self.input_slider = float_slider("input scale", self.input_scale, 0.0, 3.0, step=0.05)
         self.controls = [self.radius_slider, self.length_slider, self.input_slider]
 
-        self.fig, (ax_g, ax_s) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.4, 1])
+        self.fig, (ax_g, ax_s) = new_figure(9.0, 4.2, ncols=2, width_ratios=[1.4, 1])
         ts = np.arange(1, T_MAX + 1)
         ones = np.ones(T_MAX)
         self.bound_line, = ax_g.plot(ts, ones, color=OKABE_ITO["vermillion"], linestyle=":", linewidth=1.6,
@@ -73,12 +73,11 @@ class GradientFlowExplorer(Explorer):
         self.low_marks, = ax_g.plot([], [], "v", label="beyond the axis (drawn at its edge)", **marks)
         self.high_marks, = ax_g.plot([], [], "^", **marks)
         ax_g.set_yscale("log")
-        ax_g.set_ylim(Y_LIMITS[0] / 3, Y_LIMITS[1] * 3)
+        ax_g.set_ylim(Y_LIMITS[0] / 30, Y_LIMITS[1] * 30)       # room for the edge triangles (1.5 decades, 9 px)
         ax_g.set_xlim(0, T_MAX + 1)
         ax_g.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1, 1e5, 1e10, 1e15, 1e20])
         ax_g.axhline(1.0, color="black", linewidth=0.6)
         style_axes(ax_g, "Gradient size for a loss at step T", "step t", "||dL/dh_t|| (log scale)")
-        ax_g.legend(loc="lower right", fontsize=7, handlelength=3)
 
         self.mean_line, = ax_s.plot(ts, ones, color=OKABE_ITO["orange"], linestyle="-", marker="s", markersize=3,
                                     linewidth=1.6, label="mean over units")
@@ -86,10 +85,12 @@ class GradientFlowExplorer(Explorer):
                                    label="largest unit (enters the bound)")
         ax_s.axhline(1.0, color=OKABE_ITO["grey"], linestyle=":", linewidth=1.0)
         ax_s.annotate("tanh' can never exceed 1", (2, 1.0), xytext=(0, 3), textcoords="offset points", fontsize=8)
-        ax_s.set_ylim(0, 1.12)
+        ax_s.set_ylim(-0.04, 1.12)                               # a marker at 0 is not cut in half
         ax_s.set_xlim(0, T_MAX + 1)
         style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
-        ax_s.legend(loc="lower left", fontsize=7, handlelength=3)
+        # one legend under both panels: inside either, some slider setting puts data beneath it
+        self.fig.legend(handles=[self.grad_line, self.radius_line, self.bound_line, self.low_marks, self.mean_line,
+                                 self.max_line], loc="outside lower center", ncols=3, fontsize=8, handlelength=3)
         self.ax_g, self.ax_s = ax_g, ax_s
 
     def compute(self) -> GradientFlow:
@@ -152,7 +153,7 @@ class ClippingExplorer(Explorer):
         self.b_slider = float_slider("start b0", self.b0, -0.6, 0.3, step=0.05)
         self.controls = [self.clip_slider, self.w_slider, self.b_slider]
 
-        self.fig, (ax_p, ax_l) = new_figure(9.0, 3.8, ncols=2, width_ratios=[1.25, 1])
+        self.fig, (ax_p, ax_l) = new_figure(9.0, 4.0, ncols=2, width_ratios=[1.25, 1])
         image = ax_p.imshow(_cached_surface(wl, wh, bl, bh), origin="lower", extent=(wl, wh, bl, bh), aspect="auto",
                             cmap="cividis", vmin=0, vmax=2.6, interpolation="nearest")
         keep_in_frame(image)                                        # the surface never changes
@@ -165,13 +166,12 @@ class ClippingExplorer(Explorer):
                                     linewidth=1.6, label="clipped")
         self.start_mark, = ax_p.plot([], [], "*", color="white", markeredgecolor="black", markersize=11,
                                      linestyle="none", label="start")
-        self.exit_text = ax_p.text(0.02, 0.03, "", transform=ax_p.transAxes, fontsize=7, color="black",
+        self.exit_text = ax_p.text(0.02, 0.03, "", transform=ax_p.transAxes, fontsize=8, color="black",
                                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none"})
         ax_p.set_xlim(wl, wh)
         ax_p.set_ylim(bl, bh)
         style_axes(ax_p, "Descent on the loss surface", "recurrent weight w", "bias b")
         ax_p.grid(False)
-        ax_p.legend(loc="upper right", fontsize=7, handlelength=2.5)
 
         ks = np.arange(CLIFF_STEPS + 1)
         self.raw_loss, = ax_l.plot(ks, np.ones(ks.size), color=OKABE_ITO["vermillion"], linestyle="--", marker="x",
@@ -182,7 +182,9 @@ class ClippingExplorer(Explorer):
         ax_l.set_xlim(-0.5, CLIFF_STEPS + 0.5)
         ax_l.set_ylim(LOSS_FLOOR / 2, 5.0)
         style_axes(ax_l, "Loss during descent", "gradient-descent step k", "loss (log scale)")
-        ax_l.legend(loc="upper right", fontsize=7, handlelength=2.5)
+        # one legend for both panels, under them: the paths and losses can run anywhere inside
+        self.fig.legend(handles=[self.raw_path, self.clip_path, self.start_mark], loc="outside lower center",
+                        ncols=3, fontsize=8, handlelength=2.5)
         self.ax_p, self.ax_l = ax_p, ax_l
 
     def compute(self):

@@ -147,7 +147,7 @@ class VariantExplorer(Explorer):
                                         linewidth=1.4, label="$c_{t-1}$")
         self.h_prev_line = ax_s.axhline(START["h_slider"], color=GATE_STYLE["h"]["color"], linestyle="--",
                                         linewidth=1.2, label="$h_{t-1}$")
-        ax_s.legend(loc="lower right", fontsize=7, ncols=2)
+        ax_s.legend(loc="lower right", fontsize=8, ncols=2)
         keep_in_frame(*fixed)
 
     def control_box(self):
@@ -255,7 +255,7 @@ def plot_runs(runs, chance, window=10, title_suffix=""):
     ax_l.set_ylim(0.0, max(1.6, 1.1 * -np.log(chance)))
     style_axes(ax_a, "Test accuracy while training" + title_suffix, "training step", "accuracy")
     style_axes(ax_l, f"Training loss (mean of {window} steps)", "training step", "cross-entropy")
-    ax_a.legend(fontsize=7, loc="center right")
+    ax_a.legend(fontsize=8, loc="center right")
     return fig, (ax_a, ax_l)
 
 
@@ -285,7 +285,7 @@ def plot_race(result, level=0.9):
         ax.axhline(level, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":", label=f"{level:.0%}")
         ax.set_ylim(0.0, 1.03)
         style_axes(ax, label, "training step", "test accuracy")
-    axes.flat[0].legend(fontsize=7, loc="lower right")              # the same three entries in every panel
+    axes.flat[0].legend(fontsize=8, loc="lower right")              # the same three entries in every panel
     for ax in list(axes.flat)[len(labels):]:
         ax.set_axis_off()
     return fig, axes

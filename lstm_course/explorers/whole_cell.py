@@ -238,7 +238,7 @@ class SequenceExplorer(Explorer):
         widgets.jslink((self.play, "value"), (self.t_slider, "value"))
         self.controls = [self.t_slider]
 
-        self.fig, (ax_l, ax_b) = new_figure(9.0, 3.8, ncols=2, gridspec_kw={"width_ratios": [1.35, 1]})
+        self.fig, (ax_l, ax_b) = new_figure(9.0, 4.1, ncols=2, gridspec_kw={"width_ratios": [1.35, 1]})
         ts = np.arange(1, T + 1)
         ax_l.bar(ts, SEQ_INPUT, width=0.5, color=OKABE_ITO["grey"], alpha=0.45, label="input x_t")
         markers = ("o", "^")
@@ -255,9 +255,10 @@ class SequenceExplorer(Explorer):
                                              markeredgecolor="black", linestyle="none")
         self.t_line = ax_l.axvline(1, color="black", linewidth=1.0, alpha=0.5)
         ax_l.set_xticks(ts)
-        ax_l.set_ylim(-1.6, 2.0)
+        ax_l.set_ylim(-1.6, 1.4)
         style_axes(ax_l, "Memory c_t and output h_t over time", "time step t", "value")
-        ax_l.legend(loc="upper right", fontsize=7, ncol=2)
+        # under the panels: inside, the lines and the moving markers ran beneath it
+        self.fig.legend(loc="outside lower center", fontsize=8, ncols=3)
 
         self.bars, self.bar_text = {}, {}
         xpos, labels = [], []
@@ -280,9 +281,9 @@ class SequenceExplorer(Explorer):
         style_axes(ax_b, "Gates at the chosen step t", "gate (f forget, i input, C~ candidate, o output)",
                                      "gate value")
         # the step is a data label, not the title, so the frame (titles, ticks) stays fixed and
-        # need not be redrawn on every move of the time slider
-        self.step_label = ax_b.text(0.02, 0.97, "", transform=ax_b.transAxes, ha="left", va="top",
-                                    fontsize=10, fontweight="bold")
+        # need not be redrawn on every move of the time slider; it sits between the two units'
+        # names, below every bar (C~ >= -1) and its value, where no bar label can reach it
+        self.step_label = ax_b.text(4.0, -1.45, "", ha="center", va="bottom", fontsize=10, fontweight="bold")
         self.ax_l, self.ax_b = ax_l, ax_b
 
     def control_box(self):

@@ -4,13 +4,8 @@ import numpy as np
 
 from lstm_core.attention import AttentionParams, additive_attention
 from lstm_course.demos.attention import make_model
-from . import Exercise
-from . import register
+from . import Exercise, Hint, register
 
-
-def _near(value, tol):
-    """A hint predicate: the answer is ``value`` (to within ``tol``)."""
-    return lambda a, w: abs(float(a) - value) < tol
 
 
 def _weight_of_second(scores, mask):
@@ -28,19 +23,19 @@ def _weight_of_second(scores, mask):
 # e = (1.0, 2.0, 0.5), the third position padding: a_2 = e^2 / (e^1 + e^2) = 0.731
 register("18-masked-weight", Exercise(
     question="Additive attention gives the scores e = (1.0, 2.0, 0.5) to three input positions, but the third "
-             "is padding (mask 1, 1, 0). What weight a_2 does the second position get? (3 decimals)",
+             "is padding (mask 1, 1, 0). What weight a_2 does the second position get?",
     expected=lambda: _weight_of_second([1.0, 2.0, 0.5], [1, 1, 0]),
-    tol=1e-3,
+    sig=3,
     explain="The padding's score becomes minus infinity, so exp gives it exactly 0 and the softmax shares "
             "1 between the two real positions: e^2 / (e^1 + e^2) = 0.731.",
     hints=[
-        (_near(_weight_of_second([1.0, 2.0, 0.5], [1, 1, 1]), 1e-3),
+        Hint(lambda: _weight_of_second([1.0, 2.0, 0.5], [1, 1, 1]),
          "That is the softmax over all three scores: the padding took a share. A masked position must get "
          "no weight at all: set its score to minus infinity before the softmax."),
-        (_near(np.exp(2.0) / (np.exp(1.0) + np.exp(2.0) + 1.0), 1e-3),
+        Hint(lambda: np.exp(2.0) / (np.exp(1.0) + np.exp(2.0) + 1.0),
          "That gives the padding a score of 0, and exp(0) = 1 is still a share. Its score must be minus "
          "infinity, so that exp gives 0."),
-        (_near(2.0 / 3.0, 1e-3), "The weights are exp(e_j) over their sum, not e_j over their sum."),
+        Hint(lambda: 2.0 / 3.0, "The weights are exp(e_j) over their sum, not e_j over their sum."),
     ],
     fallback="Drop the padding, then take exp of each remaining score and divide by their sum.",
 ))
@@ -59,16 +54,16 @@ register("18-extra-params", Exercise(
              "mark). How many parameters does additive attention with A = 16 add to it (W_q, W_k, v, and the "
              "read-out that now also reads the context)?",
     expected=lambda: _extra_params(32, 16, 10),
-    tol=0.5,
+    sig=None,
     explain="W_q and W_k are 16 x 32 each (512 + 512), v has 16 entries, and the read-out W_hy grows from "
             "11 x 32 to 11 x 64: 352 more. In all 1,392, about a tenth of the model.",
     hints=[
-        (_near(16 * 32 * 2 + 16, 0.5),
+        Hint(lambda: 16 * 32 * 2 + 16,
          "That counts the attention's own weights. The read-out changes too: it reads [h_t; context_t], "
          "2H numbers instead of H."),
-        (_near(16 * 32 * 2 + 16 + 11 * 64, 0.5),
+        Hint(lambda: 16 * 32 * 2 + 16 + 11 * 64,
          "The read-out had 11 x 32 weights before; only the new half (11 x 32) is added."),
-        (_near(16 * 32 * 2, 0.5), "Count v too (A numbers), and the read-out's new half (K x H)."),
+        Hint(lambda: 16 * 32 * 2, "Count v too (A numbers), and the read-out's new half (K x H)."),
     ],
     fallback="Count W_q (A x H), W_k (A x H), v (A), then the read-out's extra K x H weights.",
 ))

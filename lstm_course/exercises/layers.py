@@ -6,13 +6,8 @@ import numpy as np
 from lstm_core.embedding import embedding_backward
 from lstm_core.layers import init_layers
 from lstm_core.masking import masked_mean
-from . import Exercise
-from . import register
+from . import Exercise, Hint, register
 
-
-def _near(value, tol=0.5):
-    """A hint predicate: the answer is ``value`` (to within ``tol``)."""
-    return lambda a, w: abs(float(a) - value) < tol
 
 
 EMB_IDS = np.array([[2, 0, 2, 1]])
@@ -25,14 +20,14 @@ register("16-embedding-grad", Exercise(
              "gradients dL/de arriving at its four steps are 0.5, -1.0, 0.25, 2.0. What is dL/dtable for "
              "the row of symbol 2?",
     expected=lambda: float(embedding_backward(EMB_IDS, EMB_D, 3)[2, 0]),
-    tol=1e-6,
+    sig=3,
     explain="Symbol 2 was read at steps 1 and 3, so its row gets both gradients: 0.5 + 0.25 = 0.75. "
             "That is the scatter-add: onehot(ids)^T @ dL/de.",
     hints=[
-        (_near(0.25, 1e-6), "That is only the last use of symbol 2: dtable[ids] += d keeps one write per row. "
+        Hint(lambda: 0.25, "That is only the last use of symbol 2: dtable[ids] += d keeps one write per row. "
                             "Add the gradients of every step that read the row."),
-        (_near(0.5, 1e-6), "That is only the first use of symbol 2. It was read twice."),
-        (_near(1.75, 1e-6), "That adds every step's gradient. Only the steps that read symbol 2 count."),
+        Hint(lambda: 0.5, "That is only the first use of symbol 2. It was read twice."),
+        Hint(lambda: 1.75, "That adds every step's gradient. Only the steps that read symbol 2 count."),
     ],
     fallback="Find the steps whose symbol is 2 and add their gradients.",
 ))
@@ -43,34 +38,34 @@ register("16-bidirectional-params", Exercise(
     question="How many parameters has one bidirectional LSTM layer with input size D = 8 and hidden size "
              "H = 16 per direction (one bias vector per gate, as lstm_core counts)?",
     expected=lambda: sum(p.num_params for p in init_layers(8, 16, 1, bidirectional=True)[0]),
-    tol=0.5,
+    sig=None,
     explain="Two independent LSTMs read the same input, each with 4 x (16 x 8 + 16 x 16 + 16) = 1,600 "
             "parameters: 3,200 in all. A second bidirectional layer would read 2H = 32 features.",
     hints=[
-        (_near(1600), "That is one direction. The backward reader has weights of its own."),
-        (_near(2 * 4 * (16 * 8 + 16 * 32 + 16)),
+        Hint(lambda: 1600, "That is one direction. The backward reader has weights of its own."),
+        Hint(lambda: 2 * 4 * (16 * 8 + 16 * 32 + 16),
          "The recurrent weights of each direction act on its own H = 16 states, not on both directions' 32."),
     ],
     fallback="Count one LSTM, 4 x (H x D + H x H + H), then double it.",
 ))
 
 
-MASK_LOSSES = np.array([[0.2, 0.4, 3.0, 3.0], [0.6, 0.8, 1.0, 3.0]])
+MASK_LOSSES = np.array([[0.2, 0.4, 3.0, 3.0], [0.6, 0.8, 1.6, 3.0]])
 MASK = np.array([[1, 1, 0, 0], [1, 1, 1, 0]])
 
 
-# (0.2 + 0.4 + 0.6 + 0.8 + 1.0) / 5 = 0.6
+# (0.2 + 0.4 + 0.6 + 0.8 + 1.6) / 5 = 0.72
 register("16-masked-loss", Exercise(
     question="Two sequences of lengths 2 and 3 are padded to 4 steps. The per-step losses are "
-             "[0.2, 0.4, 3.0, 3.0] and [0.6, 0.8, 1.0, 3.0] (the 3.0s sit on padding). What is the masked "
+             "[0.2, 0.4, 3.0, 3.0] and [0.6, 0.8, 1.6, 3.0] (the 3.0s sit on padding). What is the masked "
              "mean loss?",
     expected=lambda: masked_mean(MASK_LOSSES, MASK),
-    tol=1e-6,
-    explain="Only the five real steps count: (0.2 + 0.4 + 0.6 + 0.8 + 1.0) / 5 = 0.6.",
+    sig=3,
+    explain="Only the five real steps count: (0.2 + 0.4 + 0.6 + 0.8 + 1.6) / 5 = 0.72.",
     hints=[
-        (_near(float(MASK_LOSSES.mean()), 1e-6), "That averages all 8 steps, padding included."),
-        (_near(3.0 / 8, 1e-6), "That divides the real steps' sum by all 8 steps: divide by the 5 real ones."),
-        (_near(0.5 * (0.3 + 0.8), 1e-6),
+        Hint(lambda: float(MASK_LOSSES.mean()), "That averages all 8 steps, padding included."),
+        Hint(lambda: 3.6 / 8, "That divides the real steps' sum by all 8 steps: divide by the 5 real ones."),
+        Hint(lambda: 0.5 * (0.3 + 1.0),
          "That is the mean of the two sequences' means. The loss averages over real steps, so a longer "
          "sequence counts more."),
     ],

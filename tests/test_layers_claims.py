@@ -55,7 +55,7 @@ def test_the_settings_are_the_ones_the_notebook_describes():
     assert list(C["depth"]["models"].values()) == [(1, 8), (2, 8), (3, 8), (1, 13)]
     prose = _prose()
     for words in ("from the same 5 seeds", "modulo 5", "symbol two steps **later**", "48 sequences",
-                  "30% wrong", "$p = 0.5$", "(32 units)"):
+                  "30% of the tags were replaced by random classes", "$p = 0.5$", "(32 units)"):
         assert words in prose, words
 
 
@@ -65,11 +65,12 @@ def test_two_layers_beat_one_and_one_wide_layer_beats_two(depth):
     three, wide = depth.accuracy("3 layers, H=8"), depth.accuracy("1 layer, H=13")
     assert np.all(two > one + 0.03), (one, two)
     assert np.all(wide > two + 0.02), (two, wide)
-    # "does not help reliably": its seeds are not all above the two-layer model's
-    assert three.min() < two.max(), (two, three)
+    # "does not help reliably": its worst seed is below the worst seed of two layers
+    assert three.min() < two.min() - 0.03, (two, three)
     prose = _prose()
     assert "In every seed, two layers of 8 score higher than one layer of 8." in prose
     assert "the single layer of 13 units beats the two layers of 8" in prose
+    assert "its worst is below the worst seed of two layers" in prose
     # about as many parameters: within 10%
     n2, nw = depth.runs["2 layers, H=8"][0].num_params, depth.runs["1 layer, H=13"][0].num_params
     assert abs(nw - n2) / n2 < 0.1

@@ -171,7 +171,7 @@ class MaskingExplorer(Explorer):
             ax.set_xlim(0.5, T_MAX + 0.5)
             ax.set_ylim(-1.0, 1.0)
             ax.set_xticks(t)
-            style_axes(ax, f"Sequence {b + 1}", "step t", "h_t, unit 1" if b == 0 else "")
+            style_axes(ax, f"Sequence {b + 1}", "step t", "h_t, unit 1")
         axes[0].legend(loc="lower left", fontsize=8)
         self.axes = axes
 
@@ -223,7 +223,7 @@ def plot_accuracy(sweep, title="Held-out accuracy, every seed"):
     ax.set_yticklabels([f"{lab} ({sweep.runs[lab][0].num_params:,} params)" for lab in labels][::-1])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, len(labels) - 0.4)
-    style_axes(ax, title, "held-out accuracy (fraction of real steps tagged right)", "")
+    style_axes(ax, title, "held-out accuracy (fraction of real steps tagged right)", "model")
     return fig, ax
 
 
@@ -242,6 +242,6 @@ def plot_dropout(sweep):
             ax.plot(steps, te, color=OKABE_ITO["blue"], linestyle="-", linewidth=1.2, marker="o", markersize=3,
                     label="held-out" if run is sweep.runs[label][0] else None)
         ax.set_ylim(0, 1)
-        style_axes(ax, label, "training step", "accuracy" if ax is axes[0] else "")
+        style_axes(ax, label, "training step", "accuracy")
     axes[0].legend(loc="lower right", fontsize=9)
     return fig, axes

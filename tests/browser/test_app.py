@@ -198,6 +198,8 @@ def test_app_index_lists_every_page_by_title(app, chromium):
     base, token, _, _, pages = app
     context, blocked = offline_context(chromium, viewport={"width": 1024, "height": 768})
     page = context.new_page()
+    page.goto(f"{base}/")                                   # the login form, which asks for the token
+    page.locator("input[type=password], input[name=password]").first.wait_for(timeout=30_000)
     page.goto(f"{base}/?token={token}")
     links = page.locator("a[href*='/voila/render/']")
     links.first.wait_for(timeout=60_000)
@@ -243,6 +245,6 @@ def test_a_closed_page_stops_its_kernel(app, chromium):
     opened[1].close()                                    # no beforeunload: the page just goes away
     silently = seconds_until_kernels(0, 75)
     context.close()
-    print(f"kernel stopped {at_once} s after its tab closed; {silently} s after a page went silently")
+    print(f"kernel stopped {at_once} s after its tab closed, {silently} s after a page went silently")
     assert at_once is not None, "closing a tab did not stop its kernel within 20 s"
     assert silently is not None and silently <= 60, f"a page gone silently left its kernel running ({silently})"

@@ -224,11 +224,11 @@ def test_a_closed_page_stops_its_kernel(app, chromium):
     first = context.new_page()
     first.goto(f"{base}/?token={token}")                 # sets the login cookie
     before = set(kernel_pids(pid))
-    opened = []
-    for page in (first, context.new_page()):
-        page.goto(f"{base}/voila/render/{PAGE}.ipynb")
+    opened = [first, context.new_page()]
+    for page in opened:                                  # both kernels start at once
+        page.goto(f"{base}/voila/render/{PAGE}.ipynb", wait_until="commit")
+    for page in opened:
         page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=120_000)
-        opened.append(page)
     kernels = set(kernel_pids(pid)) - before
     assert len(kernels) == 2, f"two pages should have two kernels, found {kernels}"
 

@@ -45,11 +45,14 @@ def new_figure(width=7.0, height=3.2, ncols=1, nrows=1, **kwargs):
                         ("footer_visible", False)):
         if hasattr(canvas, attr):
             setattr(canvas, attr, value)
-    # Until the browser's canvas says it is ready, ipympl (0.10) keeps the picture of every draw
-    # as widget state, in base64 without its "data:image/png;base64," prefix. A browser whose
-    # canvas is made after such a draw loads that text as an address, gets a broken image and
-    # shows a blank figure (console: "drawImage ... 'broken' state"; notebook 13, one Run All in
-    # three). The browser asks for its first picture itself once its canvas is ready, so keep none.
+    # Until the browser's canvas says "initialized", ipympl (0.10) keeps the picture of each draw
+    # as widget state, in base64 without its "data:image/png;base64," prefix, and the browser
+    # loads that text as an address: a broken image, "drawImage ... 'broken' state" in the
+    # console, a blank figure. It happens because ipykernel 7 can hand the kernel the browser's
+    # "draw" request before its "initialized" (during Run All, comm messages that arrive while a
+    # cell runs are handled at once, those that arrive between cells wait behind the queued
+    # cells): notebook 13's last explorer, one Run All in two or three. The browser asks for its
+    # first picture itself once its canvas is ready, so keep none.
     if hasattr(canvas, "syncing_data_url"):
         canvas.syncing_data_url = False
     return fig, axes

@@ -27,7 +27,7 @@ The slides need no network: reveal.js and MathJax 3 are copied from installed pa
 ``_assets/`` beside them (tools/assets.py), and the page (``site_assets/templates/slides``) loads
 nothing else. ``--reveal-prefix`` points at another reveal.js 5 copy (a URL, say) instead.
 Keys in the browser: Space / arrows to move, F for full screen, Esc for the overview, S for the
-speaker view (needs a local reveal.js).
+speaker view.
 """
 
 from __future__ import annotations

@@ -198,6 +198,8 @@ def test_app_index_lists_every_page_by_title(app, chromium):
     base, token, _, _, pages = app
     context, blocked = offline_context(chromium, viewport={"width": 1024, "height": 768})
     page = context.new_page()
+    page.goto(f"{base}/")                                   # the login form, which asks for the token
+    page.locator("input[type=password], input[name=password]").first.wait_for(timeout=30_000)
     page.goto(f"{base}/?token={token}")
     links = page.locator("a[href*='/voila/render/']")
     links.first.wait_for(timeout=60_000)
@@ -222,11 +224,11 @@ def test_a_closed_page_stops_its_kernel(app, chromium):
     first = context.new_page()
     first.goto(f"{base}/?token={token}")                 # sets the login cookie
     before = set(kernel_pids(pid))
-    opened = []
-    for page in (first, context.new_page()):
-        page.goto(f"{base}/voila/render/{PAGE}.ipynb")
+    opened = [first, context.new_page()]
+    for page in opened:                                  # both kernels start at once
+        page.goto(f"{base}/voila/render/{PAGE}.ipynb", wait_until="commit")
+    for page in opened:
         page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=120_000)
-        opened.append(page)
     kernels = set(kernel_pids(pid)) - before
     assert len(kernels) == 2, f"two pages should have two kernels, found {kernels}"
 
@@ -243,6 +245,6 @@ def test_a_closed_page_stops_its_kernel(app, chromium):
     opened[1].close()                                    # no beforeunload: the page just goes away
     silently = seconds_until_kernels(0, 75)
     context.close()
-    print(f"kernel stopped {at_once} s after its tab closed; {silently} s after a page went silently")
+    print(f"kernel stopped {at_once} s after its tab closed, {silently} s after a page went silently")
     assert at_once is not None, "closing a tab did not stop its kernel within 20 s"
     assert silently is not None and silently <= 60, f"a page gone silently left its kernel running ({silently})"

@@ -31,6 +31,10 @@ sys.path.pop(0)
 # Every command that starts a server, and how to call it with its subprocess replaced. A new
 # server command must be added here (test_every_server_command_is_checked fails until it is).
 SERVERS = {"lab": "lab_command", "app": "app_command"}
+# the class hub logs students in with a password kept in a 0600 file, not with a token: its own rules
+# (loopback, no secret on a command line, nothing reachable without logging in) are in
+# tests/browser/test_hub.py and tests/test_deploy.py
+OTHER_SERVERS = {"hub": "hub_command"}
 
 
 # --- the security rule: secrets never in argv; servers on loopback with a token -------------------
@@ -88,7 +92,8 @@ def test_every_server_command_is_checked():
     """The functions that build a server's command line are exactly the ones tested above and in
     tests/browser/; each lab/app subcommand runs its server with server_env."""
     builders = {name for name in dir(course) if name.endswith("_command") and callable(getattr(course, name))}
-    assert builders == set(SERVERS.values()), f"a new server command: add it to SERVERS ({builders})"
+    assert builders == set(SERVERS.values()) | set(OTHER_SERVERS.values()), \
+        f"a new server command: add it to SERVERS ({builders})"
     source = Path(course.__file__).read_text()
     tree = ast.parse(source)
     for node in ast.walk(tree):
@@ -130,7 +135,7 @@ def fake_setup(monkeypatch, problems):
     make_venv creates the folder and python, run records pip's command line. Returns the log."""
     log = []
     answers = iter(problems)
-    monkeypatch.setattr(course, "venv_problems", lambda py: next(answers))
+    monkeypatch.setattr(course, "venv_problems", lambda py, extras=course.EXTRAS: next(answers))
 
     def make_venv():
         log.append("make_venv")
@@ -294,3 +299,27 @@ def test_kernels_of_site_slides_and_nbval_keep_their_key_off_the_command_line():
         assert Path(km.connection_file).stat().st_mode & 0o077 == 0, "the connection file is private"
     finally:
         km.shutdown_kernel(now=True)
+
+
+def test_the_class_tools_are_installed_on_top_and_a_lab_after_a_test_installs_nothing(project, monkeypatch, capsys):
+    """`test` and `hub` need the class extra; `lab` does not, and must not reinstall after them."""
+    course.venv_python().parent.mkdir(parents=True)
+    course.venv_python().write_text("")
+    log = fake_setup(monkeypatch, [[], []])
+    course.setup()                                     # lab: course,test
+    assert log == ["-m pip install --disable-pip-version-check"]
+    assert course.STAMP.read_text().split() == course.fingerprint().split()
+    log = fake_setup(monkeypatch, [[], []])
+    course.setup(course.CLASS_EXTRAS)                  # test: the class tools on top
+    assert log == ["-m pip install --disable-pip-version-check"]
+    assert course.STAMP.read_text().splitlines()[0].endswith(" course,test,class")
+    log = fake_setup(monkeypatch, [[]])
+    course.setup()                                     # lab again: covered by the bigger install
+    assert log == [] and "environment up to date" in capsys.readouterr().out
+    log = fake_setup(monkeypatch, [[]])
+    course.setup(course.CLASS_EXTRAS)
+    assert log == []
+    (project / "constraints.txt").write_text("numpy==0.0\n")   # a changed pin: everything again
+    log = fake_setup(monkeypatch, [[], []])
+    course.setup()
+    assert log == ["-m pip install --disable-pip-version-check"]

@@ -44,9 +44,13 @@ STAMP = VENV / ".course-stamp"
 FIRST_NOTEBOOK = "notebooks/00-start-here.ipynb"   # relative to the server's root, the project
 APP_DIR = ROOT / "build" / "app"          # the app pages, made from the notebooks on every start
 EXTRAS = "course,test"
+# the class tools (JupyterHub, its proxy and idle culler, nbgrader): installed by `test`, `hub` and
+# `assignments` only, so a learner's `lab` does not download them
+CLASS_EXTRAS = "course,test,class"
 # what .venv must hold for every command to work: checked before the stamp is trusted
 KEY_MODULES = ("pip", "numpy", "matplotlib", "ipywidgets", "ipympl", "tqdm", "jupyter", "jupyterlab",
                "ipykernel", "voila", "pytest", "nbval", "hypothesis", "ruff", "lstm_core", "lstm_course")
+CLASS_MODULES = ("jupyterhub", "configurable_http_proxy", "jupyterhub_idle_culler", "nbgrader")
 
 
 def say(msg: str) -> None:
@@ -77,12 +81,33 @@ def venv_env() -> dict:
     return env
 
 
-def fingerprint() -> str:
+def fingerprint(extras: str = EXTRAS) -> str:
+    """One line of the stamp: what .venv was built from (the two files, Python) and which extras."""
     h = hashlib.sha256()
     for name in ("pyproject.toml", "constraints.txt"):
         h.update((ROOT / name).read_bytes())
     h.update(sys.version.split()[0].encode())
-    return h.hexdigest()
+    return f"{h.hexdigest()} {extras}"
+
+
+def stamp_covers(extras: str) -> bool:
+    """Whether the stamp says .venv was built from today's files with these extras (or more)."""
+    if not STAMP.exists():
+        return False
+    base, want = fingerprint(extras).split(" ")
+    for line in STAMP.read_text().splitlines():
+        parts = line.split(" ")
+        if len(parts) == 2 and parts[0] == base and set(want.split(",")) <= set(parts[1].split(",")):
+            return True
+    return False
+
+
+def write_stamp(extras: str) -> None:
+    """Record an install; keep the lines of other extras built from the same files."""
+    line = fingerprint(extras)
+    base = line.split(" ")[0]
+    old = STAMP.read_text().splitlines() if STAMP.exists() else []
+    STAMP.write_text("\n".join([line] + [x for x in old if x.startswith(base + " ") and x != line]) + "\n")
 
 
 def run(cmd, **kw) -> None:
@@ -100,12 +125,13 @@ print(json.dumps({"missing": missing, "lstm_core": spec.origin if spec else None
 """
 
 
-def venv_problems(py: Path) -> list:
+def venv_problems(py: Path, extras: str = EXTRAS) -> list:
     """What is wrong with .venv, in words (an empty list: nothing)."""
     if not py.exists():
         return [f"{py.relative_to(ROOT)} does not exist"]
     try:
-        out = subprocess.run([str(py), "-c", _PROBE, *KEY_MODULES], capture_output=True, text=True,
+        out = subprocess.run([str(py), "-c", _PROBE, *KEY_MODULES,
+                              *(CLASS_MODULES if "class" in extras.split(",") else ())], capture_output=True, text=True,
                              env=venv_env(), cwd=str(VENV), timeout=120)
         found = json.loads(out.stdout)
     except (OSError, ValueError, subprocess.SubprocessError):
@@ -129,23 +155,22 @@ def make_venv() -> None:
                  f"{sys.version_info[1]}-venv), then run this command again.")
 
 
-def setup() -> Path:
+def setup(extras: str = EXTRAS) -> Path:
     """Create .venv if missing or broken, and install the course into it if anything changed or is
-    missing; say what was repaired."""
+    missing; say what was repaired. ``extras``: pyproject.toml's optional dependencies to install."""
     if sys.version_info < (3, 10):
         sys.exit(f"[course] Python 3.10 or newer is needed; this is {sys.version.split()[0]}")
     py = venv_python()
     if not VENV.exists() and not os.access(ROOT, os.W_OK):
         read_only(ROOT)
-    problems = venv_problems(py) if VENV.exists() else []
+    problems = venv_problems(py, extras) if VENV.exists() else []
     if not VENV.exists() or not py.exists() or "pip is missing" in problems or \
             any("does not run" in p for p in problems):
         if VENV.exists():
             say(f"the environment in {VENV.relative_to(ROOT)}/ is broken ({'; '.join(problems)}): making it again")
         make_venv()
-        problems = venv_problems(py)
-    want = fingerprint()
-    if not problems and STAMP.exists() and STAMP.read_text().strip() == want:
+        problems = venv_problems(py, extras)
+    if not problems and stamp_covers(extras):
         say("environment up to date (.venv)")
         return py
     if problems and STAMP.exists():
@@ -153,17 +178,17 @@ def setup() -> Path:
     say("installing the course and its dependencies (first time: a minute or two)")
     try:
         run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet",
-             "-c", "constraints.txt", "-e", f".[{EXTRAS}]"])
+             "-c", "constraints.txt", "-e", f".[{extras}]"])
     except subprocess.CalledProcessError as err:
         sys.exit(f"[course] pip could not install the course (exit code {err.returncode}; its messages are "
                  "above). Check the connection to PyPI (a proxy needs HTTPS_PROXY set), then run this command "
                  f"again; if it still fails, delete {VENV.relative_to(ROOT)}/ and run it again.")
-    problems = venv_problems(py)
+    problems = venv_problems(py, extras)
     if problems:
         sys.exit(f"[course] after installing, the environment in {VENV.relative_to(ROOT)}/ is still incomplete "
                  f"({'; '.join(problems)}). Delete {VENV.relative_to(ROOT)}/ and run this command again.")
     quiet_jupyterlab()
-    STAMP.write_text(want + "\n")
+    write_stamp(extras)
     say("environment ready")
     return py
 
@@ -279,6 +304,51 @@ def app(args) -> int:
         return 0
 
 
+HUB_STATE = Path.home() / ".local" / "share" / "lstm-course-hub"
+
+
+def hub_password_file(state: Path) -> Path:
+    """The class password's file (mode 0600), made with a random password the first time."""
+    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = state / "class-password"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(9) + "\n")
+    return path
+
+
+def hub_command(py: Path) -> list:
+    """JupyterHub with deploy/jupyterhub_config.py. Its settings come through the environment
+    (hub_env); the class password stays in a 0600 file, its path is all the environment holds.
+    The hub listens on 127.0.0.1 unless LSTM_HUB_IP says otherwise (see deploy/README.md)."""
+    return [py, "-m", "jupyterhub", "-f", ROOT / "deploy" / "jupyterhub_config.py"]
+
+
+def hub_env(state: Path, students: Path, port: int) -> dict:
+    env = venv_env()
+    env.update(LSTM_HUB_STATE=str(state), LSTM_HUB_STUDENTS=str(students), LSTM_HUB_PORT=str(port),
+               LSTM_HUB_PASSWORD_FILE=str(hub_password_file(state)))
+    return env
+
+
+def hub(args) -> int:
+    students = Path(args.students or ROOT / "deploy" / "students.txt")
+    if not students.exists():
+        sys.exit(f"[course] no class list at {students}: copy deploy/students.example.txt there and put one "
+                 "student name per line (or give --students FILE)")
+    py = setup(CLASS_EXTRAS)
+    state = Path(os.environ.get("LSTM_HUB_STATE") or HUB_STATE)
+    env = hub_env(state, students, args.port)
+    say(f"starting the class hub on {env.get('LSTM_HUB_IP', '127.0.0.1')}:{args.port} (Ctrl+C stops it)")
+    say(f"students log in with their name from {students} and the class password, which is in "
+        f"{env['LSTM_HUB_PASSWORD_FILE']} (readable by you only)")
+    try:
+        return subprocess.call([str(c) for c in hub_command(py)], cwd=state, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def slides(args) -> int:
     py = setup()
     cmd = [py, ROOT / "tools" / "slides.py", "build", *args.slides_args]
@@ -331,7 +401,7 @@ def other_cpu_env(env: dict) -> dict:
 
 
 def test(args) -> int:
-    py = setup()
+    py = setup(CLASS_EXTRAS)     # the tests of deploy/ and of the assignments need the class tools
     ensure_chromium()
     env = venv_env()
     env.setdefault("MPLBACKEND", "Agg")
@@ -384,6 +454,9 @@ def main(argv=None) -> int:
     p_app.add_argument("--port", type=int, default=0, help="port (default: first free from 8866)")
     p_app.add_argument("--token", default="", help=argparse.SUPPRESS)
     p_app.add_argument("--no-browser", action="store_true", help="print the address, open no browser")
+    p_hub = sub.add_parser("hub", help="set up, then run JupyterHub for a class on this machine (deploy/)")
+    p_hub.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p_hub.add_argument("--students", default="", help="the class list, one name per line (default: deploy/students.txt)")
     p_slides = sub.add_parser("slides", help="set up, then write reveal.js slides to build/slides/")
     p_slides.add_argument("slides_args", nargs=argparse.REMAINDER,
                           help="extra arguments for tools/slides.py build (notebooks, --reveal-prefix ...)")
@@ -409,7 +482,8 @@ def main(argv=None) -> int:
         if args.command == "setup":
             setup()
             return 0
-        return {"lab": lab, "app": app, "slides": slides, "site": site, "test": test}[args.command](args)
+        return {"lab": lab, "app": app, "hub": hub, "slides": slides, "site": site,
+                "test": test}[args.command](args)
     except OSError as err:
         if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             read_only(err.filename or ROOT)

@@ -217,3 +217,17 @@ def test_bad_input_names_the_argument():
         S.train(m, 1, lengths=(4, 2))
     with pytest.raises(TypeError, match="model must be a decoder"):
         S.greedy_decode(object(), np.array([[0]]))
+
+
+def test_backward_depends_only_on_its_forward():
+    m = small_model(11)
+    src, tgt = tasks.reverse_digits(3, 3, n_digits=3, seed=11)
+    out = m.forward(src, tgt, 0.5, seed=1)
+    dy = m.loss(out).grad
+    before = {k: v.copy() for k, v in m.backward(out, dy).items()}
+    for v in m.params.values():                  # an optimiser step after the forward pass
+        v += 0.3
+    src[...] = 0
+    after = m.backward(out, dy)
+    for k in before:
+        np.testing.assert_array_equal(after[k], before[k])

@@ -14,6 +14,7 @@ keeps with their scores (summed log-probabilities), against greedy decoding.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from lstm_core import _checks, tasks
 from lstm_core import seq2seq as S
@@ -164,10 +165,18 @@ class ScheduledSamplingExplorer(Explorer):
                                 label="this ratio (one per seed)")
         self.len_line, = ax2.plot(lengths, np.full(len(lengths), np.nan), linewidth=2.2, marker="s",
                                   markersize=5, label="this ratio (mean)")
+        # the legend is drawn once (in the cached frame), so its entries are neutral: black, one style
+        mean_key = Line2D([], [], color="black", linewidth=2.4, marker="o", markersize=4, label="this ratio (mean)")
+        seed_key = Line2D([], [], color="black", linewidth=0.9, alpha=0.6, label="this ratio (one per seed)")
+        dot_key = Line2D([], [], color="black", linestyle="none", marker="o", markersize=4, alpha=0.7,
+                         label="this ratio (one per seed)")
+        ax1.legend(handles=[ref1, mean_key, seed_key], loc="lower right", fontsize=8)
+        ax2.legend(handles=[ref2, Line2D([], [], color="black", linewidth=2.2, marker="s", markersize=5,
+                                         label="this ratio (mean)"), dot_key], loc="lower left", fontsize=8)
         for ax in (ax1, ax2):
             ax.set_ylim(-0.02, 1.02)
-            ax.legend(loc="lower left", fontsize=8)
         ax2.set_xticks(lengths)
+        ax2.set_xlim(lengths[0] - 0.3, lengths[-1] + 0.3)
         style_axes(ax1, f"Validation accuracy during training ({n} seeds)", "training step", "strings reversed exactly")
         style_axes(ax2, "Test accuracy by length", "digits in the string", "strings reversed exactly")
         self.ax1, self.ax2 = ax1, ax2

@@ -207,3 +207,17 @@ def test_seq2seq_bad_input_is_named():
         m.backward(L.seq2seq.Seq2Seq(4, 3).forward(np.zeros((1, 3), int), np.zeros((1, 3), int)), np.zeros((1, 4, 5)))
     with pytest.raises(ValueError, match="attention_size must be a positive integer"):
         AttentionSeq2Seq(attention_size=0)
+
+
+def test_seq2seq_backward_depends_only_on_its_forward():
+    src, tgt = L.tasks.reverse_digits(2, 4, n_digits=3, seed=0)
+    m = AttentionSeq2Seq(n_digits=3, hidden_size=3, attention_size=2, seed=1)
+    out = m.forward(src, tgt, teacher_forcing=0.5, seed=2)
+    dy = np.random.default_rng(0).normal(size=out.logits.shape)
+    before = m.backward(out, dy)
+    for arr in m.params.values():                  # an optimiser step after the forward pass
+        arr += 0.5
+    src[...] = 0
+    after = m.backward(out, dy)
+    for k in before:
+        np.testing.assert_array_equal(before[k], after[k], err_msg=k)

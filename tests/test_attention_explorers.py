@@ -98,6 +98,8 @@ def test_every_preset_is_reversed_right(ex, label):
     digits = [int(ch) for ch in text]
     assert toks == digits[::-1] + [EOS], label                 # the shipped model reverses every preset
     assert "then the end mark" in ex.readout_text
+    L = len(digits)                                            # and reads the mirror position for every digit,
+    np.testing.assert_array_equal(np.argmax(w[:L], axis=1), np.arange(L - 1, -1, -1))   # even when all are alike
 
 
 @pytest.mark.parametrize("step", [1, 4, 9, 13])

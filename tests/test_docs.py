@@ -41,7 +41,7 @@ def guide_text():
 def test_guide_and_glossary_exist():
     assert GUIDE.stat().st_size > 5000
     assert GLOSSARY.stat().st_size > 5000
-    assert 40 <= len(entries()) <= 80
+    assert 40 <= len(entries()) <= 100          # 00-15 needed about 70; notebooks 16-18 add about 15
 
 
 def test_every_entry_has_a_definition_and_all_six_languages():

@@ -160,10 +160,11 @@ def test_the_other_cpu_level_really_computes_without_avx():
 
 
 def test_claims_from_training_are_marked_for_the_second_cpu_level():
-    """The experiments behind notebooks 10, 12-15 and 17 are re-run by the test command's second pass."""
+    """The experiments behind notebooks 10, 12-15, 17 and 18 are re-run by the test command's second pass."""
     out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "trains", "tests"],
                          cwd=ROOT, capture_output=True, text=True)
     files = {line.split("::")[0] for line in out.stdout.splitlines() if "::" in line}
     want = {"tests/test_vanishing.py", "tests/test_long_range.py", "tests/test_language_model_claims.py",
-            "tests/test_epidemic.py", "tests/test_variants_training.py", "tests/test_seq2seq_claims.py"}
+            "tests/test_epidemic.py", "tests/test_variants_training.py", "tests/test_seq2seq_claims.py",
+            "tests/test_attention_claims.py"}
     assert want <= files, out.stdout[-2000:]

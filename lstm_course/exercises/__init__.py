@@ -6,7 +6,7 @@ coding exercise (``CodeExercise``, in ``coding.py``) runs the learner's function
 A notebook calls::
 
     check("00-sigmoid-90", my_x)              # a number or a short vector
-    check_code("07-step-forward", my_step)    # a function
+    check_code("07-lstm-step", my_lstm_step)  # a function
 
 and gets back a ``Feedback``: a symbol, a word and a sentence (correct, close, not yet, not answered
 yet, or cannot check), truthy only when the answer is right. A hint is data: the wrong answer a
@@ -111,7 +111,6 @@ class Exercise:
     explain: str = ""                                     # said when the answer is right
     hints: list = field(default_factory=list)             # [Hint(lambda: wrong value, message)]
     fallback: object = "Look again at the readout of the explorer above."   # or fn(answer, expected) -> str
-    tol: float | None = None     # TRANSITION: an absolute tolerance (old modules), until each is converted
 
 
 EXERCISES: dict = {}
@@ -136,7 +135,7 @@ def is_numeric(exercise) -> bool:
 
 def precision_words(exercise) -> str:
     """How precisely the answer is wanted, in words ("" for an exact answer)."""
-    if not is_numeric(exercise) or exercise.sig is None or exercise.tol is not None:
+    if not is_numeric(exercise) or exercise.sig is None:
         return ""
     n = exercise.sig
     return f"Give it to {n} significant digit{'s' if n != 1 else ''}."
@@ -274,8 +273,6 @@ def check(exercise_id: str, answer) -> Feedback:
     if want.size == 1 and got.size == 1:
         got = got.reshape(want.shape)                    # [2.2] answers a question about one number
     with np.errstate(all="ignore"):                      # 1e308 / 3e-12 is inf, not a warning to the learner
-        if ex.tol is not None:                           # TRANSITION: a module not converted yet
-            return _check_old(ex, got, want)
         if _within(got, want, ex.sig, 1.0):
             return Feedback(True, ex.explain)
         if _rounded_too_far(got, want, ex.sig):
@@ -291,21 +288,6 @@ def check(exercise_id: str, answer) -> Feedback:
                                    f"yours has shape {got.shape}.")
         text = ex.fallback(got, want) if callable(ex.fallback) else ex.fallback
     return Feedback(False, text)
-
-
-def _check_old(ex, got, want):           # TRANSITION: predicate hints, absolute tolerance
-    if got.shape == want.shape and np.allclose(got, want, rtol=0, atol=ex.tol):
-        return Feedback(True, ex.explain)
-    for predicate, hint in ex.hints:
-        try:
-            matched = bool(predicate(got, want))
-        except Exception:
-            matched = False
-        if matched:
-            return Feedback(False, hint)
-    if got.shape != want.shape:
-        return Feedback(False, f"The answer should have shape {want.shape}; yours has shape {got.shape}.")
-    return Feedback(False, ex.fallback)
 
 
 def format_answer(exercise) -> str:

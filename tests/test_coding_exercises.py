@@ -162,8 +162,8 @@ def _broken(ex, kind):
 
 EXPECT = {
     "raises": ("error", "Your function raised KeyError"),
-    "not_implemented": ("unanswered", "Not written yet"),
-    "skeleton": ("unanswered", "Not written yet"),
+    "not_implemented": ("unanswered", "not written yet"),
+    "skeleton": ("unanswered", "not written yet"),
     "wrong_shape": ("error", "should have shape"),
     "nan": ("error", "NaN"),
     "too_few": ("error", "should return"),

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -56,7 +56,6 @@ class CodeExercise:
     gradcheck: Callable | None = None     # case kwargs -> {output name: central-difference gradient}
     explain: str = ""                     # said when the function passes
     keep_dtype: bool = False              # float32 in must give float32 out (the sigmoid exercise)
-    notes: dict = field(default_factory=dict)   # free-form data an exercise's notebook cells may use
 
 
 # --- running a function on one case -------------------------------------------------------------

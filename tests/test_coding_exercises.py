@@ -162,8 +162,8 @@ def _broken(ex, kind):
 
 EXPECT = {
     "raises": ("error", "Your function raised KeyError"),
-    "not_implemented": ("unanswered", "Not written yet"),
-    "skeleton": ("unanswered", "Not written yet"),
+    "not_implemented": ("unanswered", "not written yet"),
+    "skeleton": ("unanswered", "not written yet"),
     "wrong_shape": ("error", "should have shape"),
     "nan": ("error", "NaN"),
     "too_few": ("error", "should return"),
@@ -231,3 +231,24 @@ def test_checks_are_fast():
         t0 = time.perf_counter()
         quiet_check(k, EXERCISES[k].hints[-1].wrong)
         assert time.perf_counter() - t0 < 2.0, k
+
+
+def test_each_exercise_sits_in_its_notebook_as_skeleton_and_check_cell():
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    for k in CODING:
+        ex = EXERCISES[k]
+        [path] = (root / "notebooks").glob(f"{k[:2]}-*.ipynb")
+        cells = json.loads(path.read_text())["cells"]
+        src = ["".join(c["source"]) for c in cells]
+        name = ex.solution.__name__
+        check_cell = next(i for i, s in enumerate(src) if s.strip() == f'check_code("{k}", {name})')
+        skeleton = src[check_cell - 1]
+        assert cells[check_cell - 1]["cell_type"] == "code" and f"def {name}(" in skeleton, k
+        body = skeleton.split(f"def {name}(")[1].split('"""')[-1]
+        assert body.strip().startswith("..."), (k, body)               # unfilled: nbval runs it that way
+        assert f'solution("{k}")' in src[check_cell - 2], k              # the prose says how to get unstuck
+        lines = _solution_lines(ex)                                      # and no cell shows the answer (the
+        for s in src:                                                    # notebook may teach single lines)
+            assert not lines or not all(line in s for line in lines), k

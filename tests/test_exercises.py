@@ -235,3 +235,20 @@ def test_every_notebook_answer_cell_starts_unanswered():
                 (path.name, source)
             assert check(m.group(1), ...).status == "unanswered"
     assert cells >= 38
+
+
+def test_no_rounding_of_a_right_answer_is_rejected():
+    """tools/exercise_rounding.py's audit (the right answers rounded to 1..4 significant digits and
+    1..4 decimals): before issue 13, 41 of 83 were rejected with a hint; now none is."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "exercise_rounding.py"
+    spec = importlib.util.spec_from_file_location("exercise_rounding", path)
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    rows = tool.audit()
+    assert len(rows) >= 80
+    assert [r for r in rows if r[3] == "rejected"] == []
+    for exercise_id, answer in tool.REPORTED.items():
+        assert tool.verdict(check(exercise_id, answer)) != "rejected", exercise_id

@@ -6,7 +6,7 @@ coding exercise (``CodeExercise``, in ``coding.py``) runs the learner's function
 A notebook calls::
 
     check("00-sigmoid-90", my_x)              # a number or a short vector
-    check_code("07-step-forward", my_step)    # a function
+    check_code("07-lstm-step", my_lstm_step)  # a function
 
 and gets back a ``Feedback``: a symbol, a word and a sentence (correct, close, not yet, not answered
 yet, or cannot check), truthy only when the answer is right. A hint is data: the wrong answer a

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -56,7 +56,6 @@ class CodeExercise:
     gradcheck: Callable | None = None     # case kwargs -> {output name: central-difference gradient}
     explain: str = ""                     # said when the function passes
     keep_dtype: bool = False              # float32 in must give float32 out (the sigmoid exercise)
-    notes: dict = field(default_factory=dict)   # free-form data an exercise's notebook cells may use
 
 
 # --- running a function on one case -------------------------------------------------------------
@@ -295,7 +294,7 @@ def check_code(exercise_id: str, fn):
     trial = _Trial(ex)
     runs = trial.run(fn)
     if _unanswered(runs[0]):
-        return Feedback(False, "Not written yet: fill in the body of your function (it still returns nothing), "
+        return Feedback(False, "Your function is not written yet: fill in its body (it still returns nothing), "
                                "then run this cell again. solution(\"" + exercise_id + "\") shows an answer if you "
                                "are stuck.", status="unanswered")
     bad = trial.off(runs)
@@ -365,7 +364,7 @@ def _diagnose(ex, trial, runs, bad):
         case, f32 = trial.cases[k]
         where = _describe_case(case, k % trial.n, trial.n, f32)
         right = [n for n in names if n not in off_names]
-        msg = f"{_names(off_names)} {'is' if len(off_names) == 1 else 'are'} not right yet (first on {where})"
+        msg = f"{_names(off_names)} {'is' if len(off_names) == 1 else 'are'} not right yet, first on {where}"
         if right:
             msg += f"; {_names(right)} {'is' if len(right) == 1 else 'are'} right"
         if f32 and not any(name for kk, name in bad if kk < trial.n):

@@ -316,5 +316,4 @@ register("12-train-loop", CodeExercise(
                                         "scale all five by max_norm / norm before the update."),
     ],
     explain="That is lstm_core.fit's loop with plain gradient descent in place of Adam.",
-    notes={"demo": dict(B=32, T=6, D=4, H=12, K=4, steps=150, lr=0.5, max_norm=1.0)},
 ))

@@ -64,7 +64,7 @@ class ForecastExplorer(Explorer):
 
     def build(self):
         self.r0 = float_slider("R0 (people one case infects)", 2.6, 1.5, 4.0, step=0.05)
-        self.days = float_slider("days infectious (1 / gamma)", 7.0, 4.0, 12.0, step=0.5, readout_format=".1f")
+        self.days = float_slider(r"days infectious ($1/\gamma$)", 7.0, 4.0, 12.0, step=0.5, readout_format=".1f")
         self.start = int_slider("forecast from day", 30, self.window, E.DAYS + 1 - self.horizon)
         self.controls = [self.r0, self.days, self.start]
 

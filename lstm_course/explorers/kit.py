@@ -38,11 +38,15 @@ from __future__ import annotations
 import contextlib
 import html
 import inspect
+import io
+import os
 import re
 
 import ipywidgets as widgets
+import matplotlib.image
 import numpy as np
 from IPython.display import display
+from matplotlib.backends.backend_agg import RendererAgg
 
 from ..formatting import show
 from ..plotting import freeze_layout
@@ -170,8 +174,66 @@ def fmt(values, spec=".3f") -> str:
 
 # --- the explorer -----------------------------------------------------------------------------
 
+def _wrapping(box):
+    """``box`` with every row in it (an HBox) allowed to wrap onto a new line when the output area
+    is narrower than the row (a 1024 px screen with JupyterLab's file browser open leaves 592 px),
+    instead of running off the right edge. Returns ``box``."""
+    todo = [box]
+    while todo:
+        b = todo.pop()
+        if isinstance(b, widgets.HBox) and not b.layout.flex_flow:
+            b.layout.flex_flow = "row wrap"
+        if isinstance(b, widgets.Box):
+            todo += list(b.children)
+    return box
+
+
 def _is_widget_canvas(canvas) -> bool:
     return isinstance(canvas, widgets.DOMWidget)
+
+
+# LSTM_COURSE_FIGURE=canvas in the kernel's environment shows explorers' figures as ipympl's canvas
+# widget, as before FigureImage (benchmarks/bench_browser.py --reference compares the two)
+FIGURE_ENV = "LSTM_COURSE_FIGURE"
+
+
+class FigureImage:
+    """An explorer's figure in a live notebook: drawn by Agg in the kernel and sent whole, as a
+    PNG, in an ipywidgets ``Image``.
+
+    Why not ipympl's own canvas widget: measured in Chromium (benchmarks/bench_browser.py), its path
+    from a slider move to new pixels cost 105-540 ms (median by explorer) where the readout took
+    25-50 ms. Each redraw there is a round trip (the kernel asks the browser to ask for a draw),
+    then a full Agg draw, a diff against the last frame and its PNG, and in the browser a decode
+    plus a PNG re-encoding of the whole canvas (``toDataURL``) on every frame. Here a move is one
+    message: the Agg draw (with the cached frame, ``_frame.py``) and a fast PNG (zlib level 1),
+    which the browser decodes and shows. An ``<img>`` also scales with the output area (CSS
+    ``max-width: 100%``), where a canvas keeps its pixel width and is cut off."""
+
+    def __init__(self, fig):
+        self.fig = fig
+        self._renderer = None
+        self.widget = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.widget.add_class("lstm-figure")
+        self.refresh()
+
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes, at the figure's own size and dpi."""
+        fig = self.fig
+        width, height = (int(round(v)) for v in fig.bbox.size)
+        r = self._renderer
+        if r is None or (r.width, r.height, r.dpi) != (width, height, fig.dpi):
+            r = self._renderer = RendererAgg(width, height, fig.dpi)
+        else:
+            r.clear()
+        fig.draw(r)
+        buf = io.BytesIO()
+        matplotlib.image.imsave(buf, r.buffer_rgba(), format="png", metadata={"Software": None},
+                                pil_kwargs={"compress_level": 1})
+        return buf.getvalue()
+
+    def refresh(self):
+        self.widget.value = self.png()
 
 
 class Explorer:
@@ -237,6 +299,7 @@ class Explorer:
             if hasattr(control, "value"):
                 control.observe(self._on_change, names="value")
         self._figure_out = None
+        self._image = None
         self._widget = None
         self.update()
         self._frame = None
@@ -333,7 +396,9 @@ class Explorer:
             return
         if self._frame is not None:
             self._frame.refresh()
-        if _is_widget_canvas(self.fig.canvas):
+        if self._image is not None:
+            self._image.refresh()
+        elif _is_widget_canvas(self.fig.canvas):
             self.fig.canvas.draw_idle()
         elif self._figure_out is not None:
             with self._figure_out:
@@ -346,7 +411,10 @@ class Explorer:
         if self.fig is None:
             return None
         if _is_widget_canvas(self.fig.canvas):
-            return self.fig.canvas
+            if os.environ.get(FIGURE_ENV) == "canvas":     # ipympl's own canvas widget
+                return self.fig.canvas
+            self._image = FigureImage(self.fig)               # a live notebook: a picture widget
+            return self._image.widget
         if self._frame is not None:          # an inline backend re-renders at its own dpi
             self._frame.release()
             self._frame = None
@@ -370,7 +438,7 @@ class Explorer:
             parts = []
             if self.title:
                 parts.append(widgets.HTML(f"<b>{html.escape(self.title)}</b>"))
-            parts.append(self.control_box())
+            parts.append(_wrapping(self.control_box()))
             fig = self._figure_widget()
             if fig is not None:
                 parts.append(fig)

@@ -145,7 +145,7 @@ def test_forget_gate_app_follows_the_keyboard(app, chromium):
     load_seconds = time.time() - started
     readout = page.locator(".widget-html:has-text('f = [')").first
     readout.wait_for(timeout=60_000)
-    canvas = page.locator(".jupyter-matplotlib canvas").first
+    canvas = page.locator("img.lstm-figure").first            # the explorer's picture (kit.FigureImage)
     canvas.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     code_shown = page.locator(".jp-InputArea-editor, .CodeMirror, .cm-editor").count()

@@ -1,0 +1,243 @@
+"""Drive the course's explorers in a real browser, as a learner meets them.
+
+Starts JupyterLab or Voila the way tools/course.py does (127.0.0.1, a token in the environment, a
+free port), opens a notebook in JupyterLab and runs all its cells (or opens its app page), and
+finds each explorer on the page: the output of each explorer cell (a cell whose last line calls
+``SomethingExplorer(...)``, the rule app mode uses). Debian's Chromium through Playwright, never a
+downloaded browser. Shared by ``benchmarks/bench_browser.py`` (key press to new figure pixels) and
+``tests/browser/test_explorers_fit.py`` (nothing cut off at 1024 px and at 592 px).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
+ROOT = TOOLS.parent
+sys.path.insert(0, str(TOOLS))
+import course  # noqa: E402
+from notebooks import course_notebooks, is_explorer_cell, parse_code  # noqa: E402
+
+sys.path.pop(0)
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+# an explorer on the page: the output of an explorer cell that holds a slider (JupyterLab and
+# Voila's lab template both put a cell's output in .jp-OutputArea-output)
+EXPLORER = ".jp-OutputArea-output:has(.widget-slider)"
+
+
+def explorer_cells(path: Path) -> list:
+    """[(cell index, the explorer call as written)] for the notebook at ``path``, in order."""
+    cells = json.loads(Path(path).read_text())["cells"]
+    out = []
+    for k, cell in enumerate(cells):
+        if is_explorer_cell(cell):
+            last = parse_code("".join(cell["source"])).body[-1]
+            out.append((k, _call_text(cell, last)))
+    return out
+
+
+def _call_text(cell, node) -> str:
+    import ast
+
+    return ast.get_source_segment("".join(cell["source"]), node) or ""
+
+
+def notebooks_with_explorers(only=()) -> list:
+    """[(notebook path, [(cell index, call)])] for every course notebook with explorers; ``only``:
+    notebook numbers or name parts to keep."""
+    out = []
+    for nb in course_notebooks():
+        if only and not any(nb.name.startswith(o) or o in nb.name for o in only):
+            continue
+        cells = explorer_cells(nb)
+        if cells:
+            out.append((nb, cells))
+    return out
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+@contextlib.contextmanager
+def _server(cmd, ready_url, env, log_path, timeout=120):
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.time() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"the server exited with {proc.returncode}; see {log_path}")
+                with contextlib.suppress(OSError):
+                    if _status(ready_url) == 200:
+                        break
+                if time.time() > deadline:
+                    raise RuntimeError(f"the server did not answer within {timeout} s; see {log_path}")
+                time.sleep(0.5)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _env(token, extra):
+    # the kernels import the lstm_core of this checkout (a git worktree's editable install may
+    # point at another one)
+    return dict(course.server_env(token), PYTHONPATH=str(ROOT), **(extra or {}))
+
+
+@contextlib.contextmanager
+def lab_server(log_path: Path, env=None):
+    """JupyterLab as `course.py lab` starts it (``env``: more environment variables for it and its
+    kernels); yields (base URL, token)."""
+    port, token = course.free_port(18900), secrets.token_hex(16)
+    cmd = course.lab_command(Path(sys.executable), port, browser=False)
+    base = f"http://127.0.0.1:{port}"
+    with _server(cmd, f"{base}/api/status?token={token}", _env(token, env), log_path):
+        yield base, token
+
+
+@contextlib.contextmanager
+def app_server(pages: Path, log_path: Path, env=None):
+    """Voila as `course.py app` starts it, serving the app pages in ``pages``; yields (base, token)."""
+    port, token = course.free_port(18960), secrets.token_hex(16)
+    cmd = course.app_command(Path(sys.executable), port, root=pages)
+    base = f"http://127.0.0.1:{port}"
+    with _server(cmd, f"{base}/?token={token}", _env(token, env), log_path):
+        yield base, token
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's headless Chromium (a Playwright Browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _wait_for_explorers(page, count, timeout):
+    """Wait until ``count`` explorers show a drawn figure (or have none) and no cell is running."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        ready = page.evaluate(
+            """([sel]) => {
+                const boxes = [...document.querySelectorAll(sel)];
+                const drawn = boxes.filter(b => {
+                    const c = b.querySelector('.jupyter-matplotlib-canvas-div canvas');
+                    return !c || (c.width > 10 && c.height > 10);
+                });
+                const busy = [...document.querySelectorAll('.jp-InputArea-prompt')]
+                    .some(p => p.textContent.includes('*'));
+                return [boxes.length, drawn.length, busy];
+            }""", [EXPLORER])
+        if ready[0] >= count and ready[1] >= count and not ready[2]:
+            return
+        page.wait_for_timeout(250)
+    raise TimeoutError(f"{count} explorers did not appear within {timeout} s (seen: {ready})")
+
+
+def open_in_lab(page, base, token, nb: Path, count: int, timeout=900):
+    """Open notebook ``nb`` in JupyterLab, Run All Cells, wait for its ``count`` explorers."""
+    rel = nb.relative_to(ROOT).as_posix()
+    page.goto(f"{base}/lab/tree/{rel}?reset&token={token}")     # reset: no leftover workspace
+    page.wait_for_selector(".jp-Notebook", timeout=90_000)
+    page.wait_for_timeout(2000)                 # the kernel starts
+    page.click("div.lm-MenuBar-itemLabel:text('Run')")
+    page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+    page.wait_for_timeout(1000)
+    _wait_for_explorers(page, count, timeout)
+    page.wait_for_timeout(500)
+
+
+def open_in_app(page, base, token, nb: Path, count: int, timeout=900):
+    """Open the app page (Voila) of notebook ``nb`` and wait for its ``count`` explorers."""
+    page.goto(f"{base}/voila/render/{nb.name}?token={token}")
+    _wait_for_explorers(page, count, timeout)
+    page.wait_for_timeout(500)
+
+
+def left_sidebar(page, shown: bool):
+    """Show or hide JupyterLab's left sidebar (the file browser), as View > Show Left Sidebar."""
+    is_shown = page.evaluate("() => { const p = document.querySelector('#jp-left-stack');"
+                             " return !!p && !p.classList.contains('lm-mod-hidden') && p.offsetWidth > 0; }")
+    if is_shown != shown:     # clicking the file browser's tab opens or closes the sidebar
+        page.click(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']")
+        page.wait_for_timeout(500)
+
+
+def shut_down_kernels(base, token):
+    """Stop every kernel of the server (the notebook just measured), through the REST API."""
+    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as r:
+        kernels = json.loads(r.read())
+    for k in kernels:
+        req = urllib.request.Request(f"{base}/api/kernels/{k['id']}?token={token}", method="DELETE")
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(req, timeout=30).close()
+
+
+def environment_note() -> str:
+    return f"{os.cpu_count()} cores, Chromium {CHROMIUM}"
+
+
+# what a person at this screen width would miss: run on one explorer's output area
+FIT_PROBE = """(box) => {
+  const r = e => e.getBoundingClientRect();
+  const name = e => (e.className && typeof e.className === 'string' ? e.className.split(' ')
+      .filter(c => c.startsWith('widget-') || c.startsWith('jupyter-matplotlib') || c.startsWith('jp-'))
+      .slice(0, 2).join('.') : e.tagName) || e.tagName;
+  const out = {width: box.clientWidth, overflow: [], cut: [], tracks: []};
+  if (box.scrollWidth > box.clientWidth + 1)
+    out.overflow.push(`output area: scrollWidth ${box.scrollWidth} > clientWidth ${box.clientWidth}`);
+  const parts = '.jupyter-widgets, .widget-html-content, .jupyter-matplotlib-figure, .jupyter-matplotlib-canvas-container';
+  for (const e of box.querySelectorAll(parts)) {
+    const style = getComputedStyle(e);
+    if (style.display === 'none' || e.clientWidth === 0) continue;
+    if (e.scrollWidth > e.clientWidth + 1)
+      out.overflow.push(`${name(e)}: scrollWidth ${e.scrollWidth} > clientWidth ${e.clientWidth}`);
+  }
+  const area = r(box);
+  for (const f of box.querySelectorAll('.jupyter-matplotlib-canvas-div canvas, img.widget-image, .widget-image img')) {
+    const fr = r(f);
+    if (fr.width < 10 || fr.height < 10) { out.cut.push(`a figure of ${fr.width}x${fr.height} px`); continue; }
+    let clipped = fr.right > area.right + 1 || fr.left < area.left - 1;
+    for (let a = f.parentElement; a && a !== box.parentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== 'visible' && (fr.right > r(a).right + 1 || fr.left < r(a).left - 1)) clipped = true;
+    }
+    if (clipped) out.cut.push(`figure ${Math.round(fr.width)} px wide at x ${Math.round(fr.left - area.left)} ` +
+                              `in an area of ${Math.round(area.width)} px`);
+  }
+  for (const s of box.querySelectorAll('.widget-slider')) {
+    const track = s.querySelector('.noUi-target, .slider-container');
+    const label = s.querySelector('.widget-label');
+    if (track) out.tracks.push([label ? label.textContent.trim() : '?', Math.round(r(track).width)]);
+  }
+  return out;
+}"""

@@ -277,13 +277,15 @@ class BeamExplorer(Explorer):
                                                   seed=[TEST_STREAM, self.length])
         self.max_len = self.length + 3
         self._greedy, self._greedy_logp = S.greedy_decode(self.model, self.src, steps=self.max_len)
-        # two score axes (a fixed frame redraws fast): one that holds what the widest beam keeps, and
-        # greedy's path, for three strings in four, and one for the rest
-        lows = np.array([min(min(b.score for kept in S.beam_search(self.model, s, MAX_WIDTH, self.max_len).steps
-                                 for b in kept), float(np.cumsum(lp).min()))
-                         for s, lp in zip(self.src, self._greedy_logp)])
-        self.score_floors = tuple(next((f for f in SCORE_FLOORS if f <= 1.05 * v - 0.2), 1.05 * v - 0.2)
-                                  for v in (np.percentile(lows, 75), lows.min()))
+        # one score axis per beam width, low enough for what that width keeps and greedy's path on
+        # every test string: moving through the strings never changes the frame (a new frame costs
+        # several redraws), and a narrow beam is not squeezed into the range of the widest
+        greedy_low = np.cumsum(self._greedy_logp, axis=1).min(axis=1)
+        self.score_floors = {}
+        for w in range(1, MAX_WIDTH + 1):
+            low = min(min(min(b.score for kept in S.beam_search(self.model, s, w, self.max_len).steps for b in kept),
+                          float(g)) for s, g in zip(self.src, greedy_low))
+            self.score_floors[w] = next((f for f in SCORE_FLOORS if f <= 1.05 * low - 0.2), 1.05 * low - 0.2)
 
     def build(self):
         self.width_slider = int_slider("beam width", 3, 1, MAX_WIDTH)
@@ -308,11 +310,14 @@ class BeamExplorer(Explorer):
         ax.legend(loc="lower left", fontsize=8)
         style_axes(ax, "The beams kept at each step, placed by score", "output step",
                    "score: summed log-probability")
-        # lay out once now, with the lower floor's (widest) tick labels, so that the y label has room
-        # at both floors and the tokens are placed in the final pixels from the first update on
-        ax.set_ylim(self.score_floors[1], 0.5)
+        # lay out once now, with the floor whose tick labels are the widest, so that the y label has
+        # room at every floor and the tokens are placed in the final pixels from the first update on
+        def widest_tick(floor):
+            ax.set_ylim(floor, 0.5)
+            return max(len(v) for v in ax.yaxis.get_major_formatter().format_ticks(ax.get_yticks()))
+        ax.set_ylim(max(self.score_floors.values(), key=widest_tick), 0.5)
         freeze_layout(self.fig)
-        ax.set_ylim(self.score_floors[0], 0.5)
+        ax.set_ylim(self.score_floors[int(self.width_slider.value)], 0.5)
         self.ax = ax
 
     def update(self):
@@ -329,11 +334,13 @@ class BeamExplorer(Explorer):
                 self.edges[k].set_data([x0, t], [y0, beam.score])
                 self.labels[k].xy = (t, beam.score)
                 self.labels[k].set_text("EOS" if beam.tokens[-1] == eos else self.spell(beam.tokens[-1:]))
+                self.labels[k].set_visible(True)
                 (ended_xy if beam.tokens[-1] == eos else live_xy).append((t, beam.score))
                 k += 1
         for j in range(k, len(self.edges)):
             self.edges[j].set_data([], [])
             self.labels[j].set_text("")
+            self.labels[j].set_visible(False)           # (an empty annotation still costs its draw)
         self.live.set_offsets(np.array(live_xy).reshape(-1, 2))
         self.ended.set_offsets(np.array(ended_xy).reshape(-1, 2))
         self.best_line.set_data(*self.path(pos, res.best.tokens))
@@ -342,8 +349,7 @@ class BeamExplorer(Explorer):
         path = np.concatenate([[0.0], np.cumsum(self._greedy_logp[b, :n_g])])
         g_score = float(path[-1])
         self.greedy_line.set_data(np.arange(n_g + 1), path)
-        low = min([y for _, y in live_xy + ended_xy] + [float(path.min())])
-        floor = self.score_floors[0] if low >= self.score_floors[0] + 0.2 else self.score_floors[1]
+        floor = self.score_floors[W]
         if self.ax.get_ylim()[0] != floor:
             self.ax.set_ylim(floor, 0.5)
         self.place_labels(k)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lstm_course.demos.layers import CHARACTERS, group_of
-from lstm_course.explorers.layers import T_MAX, EmbeddingExplorer, MaskingExplorer, _masking_setup
+from lstm_course.explorers.layers import T_MAX, EmbeddingExplorer, MaskingExplorer, _masking_setup, place_labels
 
 
 def numbers(text):
@@ -105,7 +105,8 @@ def test_embedding_points_and_readout(step):
         np.testing.assert_array_equal(np.column_stack(dots.get_data()), table[rows])
     for j, text in enumerate(ex.labels):
         assert text.get_text().strip() == CHARACTERS[j]
-        assert text.get_position() == pytest.approx(tuple(table[j + 1]))
+        assert text.xy == pytest.approx(tuple(table[j + 1]))          # the label points at its character
+        assert np.hypot(*text.get_position()) < 60                   # and sits near it (points)
     same, diff = distances(table)
     text = ex.readout.value
     assert f"same kind {same:.3f}, of different kinds {diff:.3f}" in text
@@ -126,3 +127,18 @@ def test_bad_options():
         MaskingExplorer(lengths=(9, 1, 1))
     with pytest.raises(ValueError, match="step"):
         EmbeddingExplorer(step=1000)
+
+
+def test_place_labels_keeps_labels_apart_inside_and_off_the_markers():
+    rng = np.random.default_rng(3)
+    pts = np.vstack([rng.normal([100, 100], 6, size=(6, 2)), rng.uniform(0, 400, size=(6, 2))])
+    w, h, m = 12.0, 18.0, 6.0
+    c = place_labels(pts, (w, h), m, (0, 0, 400, 400))
+    for a in range(len(c)):           # checked pair by pair, box by box
+        assert 0 <= c[a, 0] - w / 2 and c[a, 0] + w / 2 <= 400 and 0 <= c[a, 1] - h / 2 and c[a, 1] + h / 2 <= 400
+        for b in range(len(c)):
+            if a != b:
+                assert abs(c[a, 0] - c[b, 0]) >= w or abs(c[a, 1] - c[b, 1]) >= h
+        for p in pts:
+            assert abs(c[a, 0] - p[0]) >= w / 2 + m or abs(c[a, 1] - p[1]) >= h / 2 + m
+        assert np.hypot(*(c[a] - pts[a])) < 4 * (w + h)

@@ -12,7 +12,8 @@ import pytest
 from lstm_core import seq2seq as S
 from lstm_core import tasks
 from lstm_course.demos import seq2seq as E
-from lstm_course.explorers.seq2seq import BeamExplorer, ScheduledSamplingExplorer, plot_curves, plot_position_errors
+from lstm_course.explorers.seq2seq import (BeamExplorer, ScheduledSamplingExplorer, plot_curves, plot_position_errors,
+                                           spread_apart)
 
 RATIOS = (1.0, 0.75, 0.5, 0.25, 0.0)
 SEEDS = (0, 1, 2)
@@ -200,3 +201,27 @@ def test_figures_draw_every_seed(model):
     assert len([ln for ln in ax1.get_lines() if ln.get_label() == "_seed"]) == 4
     means = [ln for ln in ax1.get_lines() if ln.get_label() == "fed its own guesses"]
     np.testing.assert_allclose(means[0].get_ydata(), (errs[0].own_fed + errs[1].own_fed) / 2)
+
+
+def test_spread_apart_keeps_order_and_gap_and_moves_least():
+    # by hand: 0, 1, 2 are 10 apart at best around their mean 1 -> -9, 1, 11; 50, 51 -> 45.5, 55.5
+    np.testing.assert_allclose(spread_apart([51, 0, 2, 50, 1], 10, -100, 100), [55.5, -9, 11, 45.5, 1])
+    np.testing.assert_allclose(spread_apart([3.0, 40.0], 10, 0, 100), [3.0, 40.0])        # apart already
+    np.testing.assert_allclose(spread_apart([0, 0, 0], 10, 5, 100), [5, 15, 25])        # pushed inside
+    np.testing.assert_allclose(spread_apart([100, 100], 10, 0, 100), [90, 100])
+    # a second method: least squares over a fine grid for two points
+    y = np.array([4.0, 7.0])
+    grid = np.linspace(-20, 30, 501)
+    a, b = np.meshgrid(grid, grid, indexing="ij")
+    ok = b - a >= 10 - 1e-9
+    cost = np.where(ok, (a - y[0]) ** 2 + (b - y[1]) ** 2, np.inf)
+    i, j = np.unravel_index(np.argmin(cost), cost.shape)
+    np.testing.assert_allclose(spread_apart(y, 10, -100, 100), [grid[i], grid[j]], atol=0.1)
+
+
+def test_beam_tokens_point_at_their_beams(beam):
+    beam.set_values(width_slider=3, string_slider=0)
+    xy = np.vstack([beam.live.get_offsets(), beam.ended.get_offsets()])
+    shown = [t for t in beam.labels if t.get_text()]
+    assert len(shown) == len(xy)
+    assert {tuple(np.round(t.xy, 9)) for t in shown} == {tuple(np.round(p, 9)) for p in xy}

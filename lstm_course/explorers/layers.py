@@ -9,15 +9,46 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from lstm_core import LSTMParams, lstm_forward, softmax_cross_entropy
 from lstm_core.masking import lengths_to_mask, masked_lstm_forward
 from ..demos.layers import CHARACTERS, GROUPS, embedding_snapshots, group_of, spread
-from ..plotting import OKABE_ITO, new_figure, style_axes
+from ..plotting import OKABE_ITO, freeze_layout, new_figure, style_axes
 from .kit import Explorer, int_slider, keep_in_frame
 
 GROUP_STYLE = {   # kind: (colour, marker): the marker and the written character say it without colour
     1: (OKABE_ITO["blue"], "o"), 2: (OKABE_ITO["orange"], "s"), 3: (OKABE_ITO["green"], "^")}
+
+
+LABEL_PT = 11
+# where a character's label may go, tried in this order: offsets of the label's centre from its
+# point, in units of (the label's width, its height); the first ring touches the marker
+_RING = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+CANDIDATES = np.array([(a * r, b * r) for r in (1.0, 1.8, 2.6, 3.4) for a, b in _RING], float)
+
+
+def place_labels(points, box, marker, bounds):
+    """Centres for labels of size ``box`` (w, h, display px) near ``points`` (n, 2, display px), so
+    that no two labels overlap and none covers a marker (half width ``marker`` px) or leaves
+    ``bounds`` (x0, y0, x1, y1), when that can be done; in order, each label takes the first free
+    candidate place (``CANDIDATES``), else the one that overlaps least. Returns (n, 2) centres."""
+    w, h = box
+    step = np.array([w / 2 + marker + 1.0, h / 2 + marker + 1.0])
+    x0, y0, x1, y1 = bounds
+    placed = np.empty((0, 2))
+    for p in points:
+        cand = p + CANDIDATES * step
+        inside = ((cand[:, 0] - w / 2 >= x0) & (cand[:, 0] + w / 2 <= x1)
+                  & (cand[:, 1] - h / 2 >= y0) & (cand[:, 1] + h / 2 <= y1))
+        # overlap (area) with the labels already placed and with every marker
+        def overlap(others, ow, oh):
+            dx = np.clip((w + ow) / 2 - np.abs(cand[:, None, 0] - others[None, :, 0]), 0, None)
+            dy = np.clip((h + oh) / 2 - np.abs(cand[:, None, 1] - others[None, :, 1]), 0, None)
+            return (dx * dy).sum(axis=1)
+        cost = overlap(placed, w, h) * 4 + overlap(points, 2 * marker, 2 * marker) + np.where(inside, 0, 1e9)
+        placed = np.vstack([placed, cand[int(np.argmin(cost))]])       # argmin: the first of the free ones
+    return placed
 
 
 @functools.lru_cache(maxsize=4)
@@ -65,9 +96,12 @@ class EmbeddingExplorer(Explorer):
             colour, marker = GROUP_STYLE[k]
             self.dots[k], = ax.plot([], [], linestyle="none", marker=marker, markersize=9, color=colour,
                                     markeredgecolor="black", label=name)
+        # each character's label sits next to its point, moved where it would overlap another
+        # (``place_labels``), with a thin leader from a label that had to move further away
         for j, ch in enumerate(CHARACTERS):
-            self.labels.append(ax.text(0, 0, " " + ch, fontsize=11, ha="left", va="bottom"))
-        self.fig.legend(handles=list(self.dots.values()), loc="outside lower center", ncols=3, fontsize=9)
+            self.labels.append(ax.annotate(ch, (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=LABEL_PT,
+                                           ha="center", va="center", annotation_clip=False))
+        self.leaders = ax.add_collection(LineCollection([], colors=OKABE_ITO["grey"], linewidths=0.8))
         style_axes(ax, "Embedding of each character (2-D)", "embedding dimension 1", "dimension 2")
         # right: the two mean distances over training, with a cursor at the chosen step
         same, diff = np.array([spread(t) for t in s.tables]).T
@@ -75,15 +109,34 @@ class EmbeddingExplorer(Explorer):
         ax_r.plot(s.steps, same, color=OKABE_ITO["blue"], linestyle="--", label="same kind")
         ax_r.set_ylim(0, 1.1 * max(diff.max(), same.max()))
         ax_r.set_xlim(0, s.steps[-1])
-        ax_r.legend(loc="upper left", fontsize=9)
+        # one legend for both panels, below them, clear of the data
+        self.fig.legend(handles=list(self.dots.values()) + ax_r.lines[:2], loc="outside lower center", ncols=5,
+                        fontsize=9)
         style_axes(ax_r, "Mean distance between characters", "training step", "distance")
         keep_in_frame(*ax_r.lines)
         self.cursor = ax_r.axvline(0, color="black", linewidth=1.0, linestyle=":")
         self.ax, self.ax_r = ax, ax_r
         self._groups = groups
+        freeze_layout(self.fig)          # now, so that labels are placed in the final pixels from the start
 
     def snapshot_index(self) -> int:
         return int(np.searchsorted(self.snaps.steps, int(self.step_slider.value)))
+
+    def place_labels(self, pts):
+        ax, fig = self.ax, self.fig
+        px = fig.dpi / 72.0
+        disp = ax.transData.transform(pts)
+        box = (0.75 * LABEL_PT * px, 1.2 * LABEL_PT * px)            # a character's box, with a margin
+        bounds = (ax.bbox.x0 + 1, ax.bbox.y0 + 1, ax.bbox.x1 - 1, ax.bbox.y1 - 1)
+        centres = place_labels(disp, box, 4.5 * px, bounds)         # markers are 9 pt wide
+        far = np.abs(centres - disp) > 1.05 * (np.array(box) / 2 + 4.5 * px + 1.0)
+        segments = []
+        for j, (text, (x, y)) in enumerate(zip(self.labels, pts)):
+            text.xy = (x, y)
+            text.set_position(tuple((centres[j] - disp[j]) / px))
+            if far[j].any():
+                segments.append(ax.transData.inverted().transform([disp[j], centres[j]]))
+        self.leaders.set_segments(segments)
 
     def update(self):
         s = self.snaps
@@ -91,8 +144,7 @@ class EmbeddingExplorer(Explorer):
         pts = s.tables[n, 1:]
         for k, dots in self.dots.items():
             dots.set_data(pts[self._groups == k, 0], pts[self._groups == k, 1])
-        for text, (x, y) in zip(self.labels, pts):
-            text.set_position((x, y))
+        self.place_labels(pts)
         self.cursor.set_xdata([s.steps[n], s.steps[n]])
         same, diff = spread(s.tables[n])
         loss = "no training yet" if n == 0 else f"training loss {s.loss[n]:.3f}"

@@ -14,12 +14,13 @@ keeps with their scores (summed log-probabilities), against greedy decoding.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
 from lstm_core import _checks, tasks
 from lstm_core import seq2seq as S
 from ..demos.seq2seq import TEST_STREAM, PositionErrors, Sweep, load_sweep
-from ..plotting import OKABE_ITO, new_figure, style_axes
+from ..plotting import OKABE_ITO, freeze_layout, new_figure, style_axes
 from .kit import Explorer, float_slider, int_slider, keep_in_frame
 
 # how each ratio is drawn (others: black, dotted)
@@ -214,6 +215,36 @@ class ScheduledSamplingExplorer(Explorer):
 
 MAX_WIDTH = 5
 SCORE_FLOORS = (-2.0, -3.0, -4.0, -6.0, -8.0, -12.0, -16.0, -24.0, -32.0, -64.0, -128.0)   # lower limits of the score axis
+LABEL_PT = 9          # the beams' tokens
+LABEL_GAP_PX = 15     # least distance between two tokens' centres in one column (a 9 pt digit is 12 px high at 100 dpi)
+
+
+def spread_apart(y, gap, lo, hi):
+    """Positions as close as possible to ``y`` (least squares), at least ``gap`` apart in the order of
+    ``y`` and inside [lo, hi] when they fit: a column of labels that no longer overlap.
+
+    With z_i = y_i - i * gap (y sorted), the answer is the isotonic (non-decreasing) fit of z plus
+    i * gap; the fit pools neighbours that are out of order into their mean."""
+    y = np.asarray(y, float)
+    order = np.argsort(y, kind="stable")
+    z = y[order] - gap * np.arange(len(y))
+    blocks = []                                     # [sum, count] of pooled runs
+    for v in z:
+        blocks.append([v, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            s, c = blocks.pop()
+            blocks[-1][0] += s
+            blocks[-1][1] += c
+    fit = np.concatenate([np.full(c, s / c) for s, c in blocks]) if blocks else z
+    placed = fit + gap * np.arange(len(y))
+    if len(y):
+        if placed[-1] > hi:                         # shift the column back inside the axes
+            placed -= placed[-1] - hi
+        if placed[0] < lo:                          # (a column taller than the axes starts at lo)
+            placed += lo - placed[0]
+    out = np.empty_like(placed)
+    out[order] = placed
+    return out
 
 
 class BeamExplorer(Explorer):
@@ -246,13 +277,15 @@ class BeamExplorer(Explorer):
                                                   seed=[TEST_STREAM, self.length])
         self.max_len = self.length + 3
         self._greedy, self._greedy_logp = S.greedy_decode(self.model, self.src, steps=self.max_len)
-        # two score axes (a fixed frame redraws fast): one that holds what the widest beam keeps, and
-        # greedy's path, for three strings in four, and one for the rest
-        lows = np.array([min(min(b.score for kept in S.beam_search(self.model, s, MAX_WIDTH, self.max_len).steps
-                                 for b in kept), float(np.cumsum(lp).min()))
-                         for s, lp in zip(self.src, self._greedy_logp)])
-        self.score_floors = tuple(next((f for f in SCORE_FLOORS if f <= 1.05 * v - 0.2), 1.05 * v - 0.2)
-                                  for v in (np.percentile(lows, 75), lows.min()))
+        # one score axis per beam width, low enough for what that width keeps and greedy's path on
+        # every test string: moving through the strings never changes the frame (a new frame costs
+        # several redraws), and a narrow beam is not squeezed into the range of the widest
+        greedy_low = np.cumsum(self._greedy_logp, axis=1).min(axis=1)
+        self.score_floors = {}
+        for w in range(1, MAX_WIDTH + 1):
+            low = min(min(min(b.score for kept in S.beam_search(self.model, s, w, self.max_len).steps for b in kept),
+                          float(g)) for s, g in zip(self.src, greedy_low))
+            self.score_floors[w] = next((f for f in SCORE_FLOORS if f <= 1.05 * low - 0.2), 1.05 * low - 0.2)
 
     def build(self):
         self.width_slider = int_slider("beam width", 3, 1, MAX_WIDTH)
@@ -264,16 +297,27 @@ class BeamExplorer(Explorer):
         self.live = ax.scatter([], [], s=30, color=OKABE_ITO["blue"], marker="o", label="kept, still going", zorder=3)
         self.ended = ax.scatter([], [], s=40, color=OKABE_ITO["vermillion"], marker="s", label="kept, ended (EOS)",
                                 zorder=3)
-        self.labels = [ax.text(0, 0, "", fontsize=8, va="center", ha="left", clip_on=True) for _ in range(n)]
+        # each token sits right of its point; tokens of one column that would overlap are moved apart
+        # (``spread_apart``) and a thin leader joins each moved one to its point
+        self.labels = [ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", fontsize=LABEL_PT,
+                                   va="center", ha="left", annotation_clip=False) for _ in range(n)]
+        self.leaders = ax.add_collection(LineCollection([], colors=OKABE_ITO["grey"], linewidths=0.8))
         self.best_line, = ax.plot([], [], color=OKABE_ITO["blue"], linewidth=3.0, alpha=0.6, label="beam search's answer")
         self.greedy_line, = ax.plot([], [], color=OKABE_ITO["black"], linewidth=1.6, linestyle="--",
                                     label="greedy's answer")
         ax.set_xlim(-0.3, self.max_len + 1.6)
-        ax.set_ylim(self.score_floors[0], 0.5)
         ax.set_xticks(range(self.max_len + 1))
         ax.legend(loc="lower left", fontsize=8)
         style_axes(ax, "The beams kept at each step, placed by score", "output step",
                    "score: summed log-probability")
+        # lay out once now, with the floor whose tick labels are the widest, so that the y label has
+        # room at every floor and the tokens are placed in the final pixels from the first update on
+        def widest_tick(floor):
+            ax.set_ylim(floor, 0.5)
+            return max(len(v) for v in ax.yaxis.get_major_formatter().format_ticks(ax.get_yticks()))
+        ax.set_ylim(max(self.score_floors.values(), key=widest_tick), 0.5)
+        freeze_layout(self.fig)
+        ax.set_ylim(self.score_floors[int(self.width_slider.value)], 0.5)
         self.ax = ax
 
     def update(self):
@@ -288,13 +332,15 @@ class BeamExplorer(Explorer):
                 x0, y0 = pos[beam.tokens[:-1]]
                 pos[beam.tokens] = (t, beam.score)
                 self.edges[k].set_data([x0, t], [y0, beam.score])
-                self.labels[k].set_position((t + 0.08, beam.score))
-                self.labels[k].set_text(self.spell(beam.tokens[-1:]))
+                self.labels[k].xy = (t, beam.score)
+                self.labels[k].set_text("EOS" if beam.tokens[-1] == eos else self.spell(beam.tokens[-1:]))
+                self.labels[k].set_visible(True)
                 (ended_xy if beam.tokens[-1] == eos else live_xy).append((t, beam.score))
                 k += 1
         for j in range(k, len(self.edges)):
             self.edges[j].set_data([], [])
             self.labels[j].set_text("")
+            self.labels[j].set_visible(False)           # (an empty annotation still costs its draw)
         self.live.set_offsets(np.array(live_xy).reshape(-1, 2))
         self.ended.set_offsets(np.array(ended_xy).reshape(-1, 2))
         self.best_line.set_data(*self.path(pos, res.best.tokens))
@@ -303,10 +349,10 @@ class BeamExplorer(Explorer):
         path = np.concatenate([[0.0], np.cumsum(self._greedy_logp[b, :n_g])])
         g_score = float(path[-1])
         self.greedy_line.set_data(np.arange(n_g + 1), path)
-        low = min([y for _, y in live_xy + ended_xy] + [float(path.min())])
-        floor = self.score_floors[0] if low >= self.score_floors[0] + 0.2 else self.score_floors[1]
+        floor = self.score_floors[W]
         if self.ax.get_ylim()[0] != floor:
             self.ax.set_ylim(floor, 0.5)
+        self.place_labels(k)
         want = tuple(int(v) for v in self.tgt[b])
         best = S.strip_eos(res.best.tokens, eos)
         lines = [f"input {self.spell(self.src[b])}   right answer {self.spell(want)}",
@@ -316,6 +362,29 @@ class BeamExplorer(Explorer):
         for t, kept in enumerate(res.steps, start=1):
             lines.append(f"step {t}: " + ";  ".join(f"{self.spell(bm.tokens)} {bm.score:.2f}" for bm in kept))
         self.set_readout(lines)
+
+    def place_labels(self, k):
+        """Put the first ``k`` tokens right of their points, column by column, moved apart where they
+        would overlap, with a leader from each moved token to its point."""
+        ax, fig = self.ax, self.fig
+        to_pt = 72.0 / fig.dpi
+        px = fig.dpi / 72.0
+        xy = np.array([self.labels[j].xy for j in range(k)], float).reshape(-1, 2)
+        disp = ax.transData.transform(xy) if k else np.empty((0, 2))
+        half = LABEL_PT * px * 0.7                              # half a token's height, with a margin
+        lo, hi = ax.bbox.y0 + half, ax.bbox.y1 - half
+        dx = 7.0 * fig.dpi / 100.0                              # 7 px at 100 dpi: clear of the point
+        ys = disp[:, 1].copy()
+        for t in np.unique(xy[:, 0]):
+            col = np.flatnonzero(xy[:, 0] == t)
+            ys[col] = spread_apart(disp[col, 1], LABEL_GAP_PX * fig.dpi / 100.0, lo, hi)
+        segments = []
+        for j in range(k):
+            moved = ys[j] - disp[j, 1]
+            self.labels[j].set_position((dx * to_pt, moved * to_pt))
+            if abs(moved) > 2.0:
+                segments.append(ax.transData.inverted().transform([disp[j], (disp[j, 0] + dx, ys[j])]))
+        self.leaders.set_segments(segments)
 
     def spell(self, toks) -> str:
         """Digits as text, EOS as '.'; '-' for nothing."""

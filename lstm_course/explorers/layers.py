@@ -223,7 +223,7 @@ class MaskingExplorer(Explorer):
             ax.set_xlim(0.5, T_MAX + 0.5)
             ax.set_ylim(-1.0, 1.0)
             ax.set_xticks(t)
-            style_axes(ax, f"Sequence {b + 1}", "step t", "h_t, unit 1")
+            style_axes(ax, f"Sequence {b + 1}", "step t", r"$h_t$, unit 1")
         axes[0].legend(loc="lower left", fontsize=8)
         self.axes = axes
 

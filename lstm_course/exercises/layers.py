@@ -71,3 +71,87 @@ register("16-masked-loss", Exercise(
     ],
     fallback="Add the losses where the mask is 1, and divide by the number of 1s.",
 ))
+
+
+# --- coding exercise: 16-embedding-backward ---------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+
+
+def my_embedding_backward(ids, d_emb, vocab_size):
+    """The gradient of an embedding table from the gradients that reach its looked-up rows.
+
+    ids: (B, T) integers in [0, vocab_size); d_emb: (B, T, E), dL/de at every step. Returns dtable
+    (vocab_size, E): row v is the sum of d_emb[b, t] over every (b, t) with ids[b, t] == v (zero
+    for a symbol never read). Do not change the inputs."""
+    dtable = np.zeros((vocab_size, d_emb.shape[-1]), dtype=d_emb.dtype)
+    np.add.at(dtable, ids, d_emb)
+    return dtable
+
+
+def _emb_cases():
+    rng = np.random.default_rng(16)
+    cases = [dict(ids=EMB_IDS.copy(), d_emb=EMB_D.copy(), vocab_size=3)]          # the question's numbers
+    for B, T, E, V in ((2, 5, 3, 6), (3, 4, 2, 3), (1, 7, 4, 4)):                   # repeats; unused rows
+        cases.append(dict(ids=rng.integers(0, V - 1, size=(B, T)), d_emb=rng.normal(size=(B, T, E)), vocab_size=V))
+    return cases
+
+
+def _emb_reference(ids, d_emb, vocab_size):
+    return (embedding_backward(ids, d_emb, vocab_size),)
+
+
+def _emb_fancy_index(ids, d_emb, vocab_size):
+    """dtable[ids] += d_emb: numpy writes a repeated row once, so only one of its gradients counts."""
+    dtable = np.zeros((vocab_size, d_emb.shape[-1]), dtype=d_emb.dtype)
+    dtable[ids] += d_emb
+    return dtable
+
+
+def _emb_first_sequence(ids, d_emb, vocab_size):
+    """Only the first sequence of the batch."""
+    dtable = np.zeros((vocab_size, d_emb.shape[-1]), dtype=d_emb.dtype)
+    np.add.at(dtable, ids[0], d_emb[0])
+    return dtable
+
+
+def _emb_mean(ids, d_emb, vocab_size):
+    """The mean of a row's gradients instead of their sum."""
+    dtable = np.zeros((vocab_size, d_emb.shape[-1]), dtype=d_emb.dtype)
+    np.add.at(dtable, ids, d_emb)
+    counts = np.bincount(ids.ravel(), minlength=vocab_size)
+    return dtable / np.maximum(counts, 1)[:, None]
+
+
+def _emb_first_use(ids, d_emb, vocab_size):
+    """Each row keeps the gradient of the first step that read it."""
+    dtable = np.zeros((vocab_size, d_emb.shape[-1]), dtype=d_emb.dtype)
+    seen = set()
+    for b, t in np.ndindex(*ids.shape):
+        if ids[b, t] not in seen:
+            seen.add(ids[b, t])
+            dtable[ids[b, t]] = d_emb[b, t]
+    return dtable
+
+
+register("16-embedding-backward", CodeExercise(
+    question=("Write my_embedding_backward(ids, d_emb, vocab_size) -> dtable: ids (B, T) integers, d_emb (B, T, E) "
+              "the gradients at the looked-up rows; dtable (vocab_size, E) has in row v the SUM of d_emb over every "
+              "step of every sequence that read symbol v, and zeros for a symbol never read."),
+    solution=my_embedding_backward,
+    reference=_emb_reference,
+    cases=_emb_cases,
+    outputs=("dtable",),
+    hints=[
+        Hint(_emb_fancy_index, "A symbol read more than once got only one of its gradients: with a repeated index, "
+                               "dtable[ids] += d_emb writes that row once. Look up np.add.at: it adds at "
+                               "every index, repeated ones included."),
+        Hint(_emb_first_use, "Each row kept the gradient of one step only. A symbol read at several steps gets the "
+                             "sum of all their gradients: add, do not assign."),
+        Hint(_emb_first_sequence, "Only the first sequence of the batch counted. The table is shared by every "
+                                  "sequence: add the gradients of all B of them."),
+        Hint(_emb_mean, "Each row got the mean of its gradients. The loss adds every use of the row, so its "
+                        "gradient is the sum, not the average."),
+    ],
+    explain="A lookup is a one-hot product, so its backward is onehot(ids)^T @ d_emb: a scatter-add of every "
+            "step's gradient into the row it read.",
+))

@@ -68,6 +68,96 @@ register("18-extra-params", Exercise(
     fallback="Count W_q (A x H), W_k (A x H), v (A), then the read-out's extra K x H weights.",
 ))
 
-# TODO (issue 13, check_code): a coding exercise "18-attention-step": write additive attention for
-# one query (scores, masked softmax, context) given W_q, W_k, v, q (Hq,), keys (S, Hk), mask (S,),
-# checked against lstm_core.additive_attention. Waits for check_code (h13b-coding) on main.
+
+# --- coding exercise: 18-attention-step -------------------------------------------------------------
+from .coding import CodeExercise  # noqa: E402
+
+
+def my_attention(W_q, W_k, v, query, keys, mask):
+    """Additive attention, one query per sequence.
+
+    W_q: (A, Hq), W_k: (A, Hk), v: (A,); query: (B, Hq); keys: (B, S, Hk); mask: (B, S) booleans,
+    True for a real position. Scores e_j = v . tanh(W_q q + W_k k_j); weights = the softmax of the
+    scores over the real positions only (padding gets exactly 0); context = sum_j a_j k_j.
+    Returns (weights (B, S), context (B, Hk))."""
+    u = np.tanh((query @ W_q.T)[:, None, :] + keys @ W_k.T)
+    e = np.where(mask, u @ v, -np.inf)
+    a = np.exp(e - e.max(axis=1, keepdims=True))
+    a = a / a.sum(axis=1, keepdims=True)
+    return a, np.einsum("bs,bsh->bh", a, keys)
+
+
+def _att_cases():
+    rng = np.random.default_rng(18)
+    cases = []
+    for B, S, Hq, Hk, A, scale in ((1, 3, 2, 2, 3, 1.0), (3, 5, 2, 4, 3, 1.0), (2, 4, 3, 2, 5, 1.0),
+                                   (2, 6, 4, 3, 2, 4.0)):                # the last: scores up to about 4
+        mask = np.ones((B, S), bool)
+        for b in range(1, B):
+            mask[b, S - b:] = False                                       # padding at the end of later rows
+        cases.append(dict(W_q=rng.normal(size=(A, Hq)), W_k=rng.normal(size=(A, Hk)), v=scale * rng.normal(size=A),
+                          query=rng.normal(size=(B, Hq)), keys=rng.normal(size=(B, S, Hk)), mask=mask))
+    return cases
+
+
+def _att_reference(W_q, W_k, v, query, keys, mask):
+    tr = additive_attention(AttentionParams(W_q, W_k, v), query, keys, mask)
+    return tr.weights, tr.context
+
+
+def _att_scores(W_q, W_k, v, query, keys):
+    return np.tanh((query @ W_q.T)[:, None, :] + keys @ W_k.T) @ v
+
+
+def _att_no_mask(W_q, W_k, v, query, keys, mask):
+    """The softmax over every position, padding included."""
+    e = _att_scores(W_q, W_k, v, query, keys)
+    a = np.exp(e - e.max(axis=1, keepdims=True))
+    a = a / a.sum(axis=1, keepdims=True)
+    return a, np.einsum("bs,bsh->bh", a, keys)
+
+
+def _att_zero_after(W_q, W_k, v, query, keys, mask):
+    """Padding's weight set to 0 after the softmax, without sharing its weight out again."""
+    a, _ = _att_no_mask(W_q, W_k, v, query, keys, mask)
+    a = a * mask
+    return a, np.einsum("bs,bsh->bh", a, keys)
+
+
+def _att_zero_score(W_q, W_k, v, query, keys, mask):
+    """Padding scored 0 instead of minus infinity."""
+    e = np.where(mask, _att_scores(W_q, W_k, v, query, keys), 0.0)
+    a = np.exp(e - e.max(axis=1, keepdims=True))
+    a = a / a.sum(axis=1, keepdims=True)
+    return a, np.einsum("bs,bsh->bh", a, keys)
+
+
+def _att_mean_keys(W_q, W_k, v, query, keys, mask):
+    """The context as the plain mean of the real keys, ignoring the weights."""
+    a, _ = _att_reference(W_q, W_k, v, query, keys, mask)
+    m = mask.astype(float)
+    return a, np.einsum("bs,bsh->bh", m / m.sum(axis=1, keepdims=True), keys)
+
+
+register("18-attention-step", CodeExercise(
+    question=("Write my_attention(W_q, W_k, v, query, keys, mask) -> (weights, context): scores "
+              "e_j = v . tanh(W_q q + W_k k_j) for every key, a softmax over the real positions only (the "
+              "padding's weight exactly 0), and context = sum_j a_j k_j; query (B, Hq), keys (B, S, Hk), "
+              "mask (B, S) with True for a real position."),
+    solution=my_attention,
+    reference=_att_reference,
+    cases=_att_cases,
+    outputs=("weights", "context"),
+    hints=[
+        Hint(_att_no_mask, "The padding got a share of the weight: the softmax must run over the real positions only. "
+                           "Give the padding a score of minus infinity before it (np.where with the mask)."),
+        Hint(_att_zero_after, "The weights no longer add up to 1: zeroing the padding after the softmax throws its "
+                              "share away. Mask the scores before the softmax instead."),
+        Hint(_att_zero_score, "A score of 0 is not 'no weight': exp(0) = 1 still takes a share. The padding's score "
+                              "must be minus infinity, so that exp gives exactly 0."),
+        Hint(_att_mean_keys, "The weights are right but the context ignores them: it is the weighted sum "
+                             "sum_j a_j k_j, not the mean of the keys."),
+    ],
+    explain="Scores, a masked softmax and a weighted sum: the three lines every attention layer has, "
+            "a Transformer's included.",
+))

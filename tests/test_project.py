@@ -58,7 +58,7 @@ def test_import_lstm_core_loads_only_numpy():
 # numpy only; the demonstrations the core too; the exercises the demonstrations too; only the
 # explorers and the two drawing modules matplotlib and ipywidgets.
 STDLIB = {"__future__", "dataclasses", "typing", "numbers", "math", "functools", "itertools", "collections",
-          "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json", "inspect"}
+          "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json", "inspect", "io", "os"}
 IMPORT_RULES = {
     "lstm_core": {"numpy"},
     "lstm_course/demos": {"numpy", "lstm_core"},

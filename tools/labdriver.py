@@ -187,7 +187,8 @@ def open_in_lab(page, base, token, nb: Path, count: int, timeout=900):
 
 def open_in_app(page, base, token, nb: Path, count: int, timeout=900):
     """Open the app page (Voila) of notebook ``nb`` and wait for its ``count`` explorers."""
-    page.goto(f"{base}/voila/render/{nb.name}?token={token}")
+    # Voila runs the page's cells before the page has loaded (12 trains for a minute or more)
+    page.goto(f"{base}/voila/render/{nb.name}?token={token}", wait_until="commit", timeout=timeout * 1000)
     _wait_for_explorers(page, count, timeout)
     page.wait_for_timeout(500)
 

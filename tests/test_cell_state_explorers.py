@@ -47,7 +47,7 @@ def test_bars_marker_and_readout_follow_the_sliders(f, i, g, c_prev):
     assert ex.written_bar.get_y() == pytest.approx(kept)
     assert ex.written_bar.get_y() + ex.written_bar.get_height() == pytest.approx(c)
     assert list(ex.c_line.get_ydata()) == pytest.approx([c, c])
-    assert ex.c_text.get_text() == f"c_t = {fmt(c)}"
+    assert ex.c_text.get_text() == f"$c_t$ = {fmt(c)}"
     assert [b.get_height() for b in ex.gate_bars] == pytest.approx([f, i])
     text = ex.readout_text
     assert f"keeps {pct(f)} of the old memory ({fmt(f)} x {fmt(c_prev)} = {fmt(kept)})" in text

@@ -98,14 +98,14 @@ def test_the_default_view_shows_the_lstm_beating_the_naive_forecast_before_the_p
 
 @pytest.mark.parametrize("label", list(ForecastExplorer.presets))
 def test_both_panels_rescale_so_every_preset_fills_them(ex, label):
-    """The tops move in steps: what is drawn reaches past a third of each panel (a slow epidemic
+    """The tops move in steps: what is drawn reaches past a quarter of each panel (a slow epidemic
     peaking at 7% of the town once filled 13% of a panel fixed at 50%) and is never cut off."""
     ex.apply_preset(label)
     for ax, lines in ((ex.ax, (ex.observed, ex.lstm, ex.naive)), (ex.ax_e, (ex.err_lstm, ex.err_naive))):
         highest = max(np.nanmax(line.get_ydata()) for line in lines)
         bottom, top = ax.get_ylim()
         assert bottom == 0 and highest <= top, (ax.get_title(), highest, top)
-        assert highest > top / 3, (ax.get_title(), highest, top)
+        assert highest >= top / 4, (ax.get_title(), highest, top)
 
 
 def test_a_many_to_one_model_and_bad_arguments():

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -168,3 +170,108 @@ def test_figure_text_is_large_enough_apart_and_inside(cls):
     plt.close(ex.fig)
     report = [f"  {state}: {p}" for p, state in found.items()]
     assert not found, f"{cls.__name__}:\n" + "\n".join(report[:25]) + ("\n  ..." if len(report) > 25 else "")
+
+
+# --- the controls: slider tracks, rows that wrap, preset buttons ---------------------------------
+
+# ipywidgets 8 in JupyterLab (its CSS): a slider row is the label, 8 px, the track with 6 px of
+# margin on each side, then the readout, at least 72 px wide with 4 px of margin
+ROW_EXTRA_PX = 8 + 6 + 6 + 72 + 4
+MIN_TRACK_PX = 150
+NARROWEST_PX = 592 - 12            # the output area at 1024 px with the file browser open, less padding
+
+
+def _px(size):
+    assert isinstance(size, str) and size.endswith("px"), size
+    return float(size[:-2])
+
+
+def label_width(description):
+    """The label's width in px, measured with matplotlib's font metrics at 13 px (JupyterLab's
+    widget font size) in DejaVu Sans, wider than the usual interface fonts; math between $...$
+    measured as mathtext lays it out (MathJax's is close)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+    renderer = RendererAgg(10, 10, 72)          # 72 dpi: 13 pt = 13 px
+    ismath = description.count("$") >= 2
+    w, _, _ = renderer.get_text_width_height_descent(description, FontProperties(family="DejaVu Sans", size=13),
+                                                     ismath=ismath)
+    return w
+
+
+def _boxes(widget):
+    out = [widget] if isinstance(widget, widgets.Box) else []
+    for child in getattr(widget, "children", ()):
+        out += _boxes(child)
+    return out
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_slider_tracks_are_long_enough_and_rows_wrap(cls):
+    ex = cls()
+    sliders = [c for c in ex.leaf_controls() if isinstance(c, (widgets.FloatSlider, widgets.IntSlider))]
+    for s in sliders:
+        width, least = _px(s.layout.width), _px(s.layout.min_width)
+        assert least == width, f"{s.description!r}: min_width {s.layout.min_width} != width {s.layout.width}"
+        assert s.style.description_width == "initial", s.description
+        track = width - ROW_EXTRA_PX - label_width(s.description)
+        assert track >= MIN_TRACK_PX, f"{s.description!r}: a track of {track:.0f} px in {width:.0f}"
+        assert width <= NARROWEST_PX, f"{s.description!r} is {width:.0f} px wide"
+    for box in _boxes(ex.control_box()):
+        if isinstance(box, widgets.HBox):
+            assert "wrap" in (box.layout.flex_flow or ""), f"{cls.__name__}: a row that cannot wrap: {box.children}"
+    for label, button in ex.preset_buttons.items():
+        assert button.description == label
+        assert button.layout.width == "auto" and button.layout.flex == "0 0 auto", label
+    plt.close(ex.fig)
+
+
+# --- math typeset: no raw x_t, h_{t-1}, h_(t-1) outside $...$ --------------------------------------
+
+# a one-letter symbol (or d and one, as in dh_t) with a subscript; code names such as max_norm,
+# weight_ih and rnn_forward are words, not symbols
+RAW_SUBSCRIPT = re.compile(r"(?<![A-Za-z0-9_\\])d?[A-Za-z]_(\{[^}]*\}|\([^)]*\)|[A-Za-z0-9]{1,3}\b)")
+
+
+def raw_subscripts(text):
+    if text.count("$") % 2:
+        return [f"unbalanced $ in {text!r}"]
+    outside = re.sub(r"\$[^$]*\$", " ", text)
+    return [m.group(0) for m in RAW_SUBSCRIPT.finditer(outside)]
+
+
+def test_the_raw_subscript_check_can_fail():
+    assert raw_subscripts("old memory c_{t-1}") == ["c_{t-1}"]
+    assert raw_subscripts("||dh_t/dh_(t-1)||") == ["dh_t", "dh_(t-1)"]
+    assert raw_subscripts("x_t[1]") == ["x_t"]
+    assert raw_subscripts("old memory $c_{t-1}$, weight_ih, clip threshold (max norm), rnn_forward") == []
+    assert raw_subscripts("c<sub>t-1</sub>") == []
+
+
+def learner_texts(ex):
+    """(where, text) for every label, title, axis label, legend entry and text a learner reads."""
+    out = [("label", c.description) for c in ex.leaf_controls() if getattr(c, "description", "")]
+    for ax in ex.fig.axes:
+        out += [("axes", t) for t in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) if t]
+        out += [("tick", t.get_text()) for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        out += [("text", t.get_text()) for t in ax.texts]
+        if ax.get_legend() is not None:
+            out += [("legend", t.get_text()) for t in ax.get_legend().texts]
+    out += [("legend", t.get_text()) for legend in ex.fig.legends for t in legend.texts]
+    # the readout as the browser gets it: subscripts as <sub>...</sub>
+    html_text = re.sub(r"<sub>[^<]*</sub>", "", ex.readout.value)
+    out.append(("readout", re.sub(r"<[^>]+>", " ", html_text)))
+    return out
+
+
+@pytest.mark.parametrize("cls", EXPLORERS, ids=lambda c: c.__name__)
+def test_math_is_typeset_in_labels_titles_legends_and_readouts(cls):
+    ex = cls()
+    found = []
+    for state in _states(ex):
+        for where, text in learner_texts(ex):
+            for raw in raw_subscripts(text):
+                found.append(f"{state}: {where} {text[:80]!r}: {raw}")
+    plt.close(ex.fig)
+    found = list(dict.fromkeys(found))
+    assert not found, f"{cls.__name__}:\n  " + "\n  ".join(found[:20])

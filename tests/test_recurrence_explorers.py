@@ -63,7 +63,7 @@ def test_artists_and_readout_follow_the_sliders(kind, scale, t):
         assert ex.h_bars[k].get_height() == pytest.approx(h_t[k], abs=1e-12)
     assert list(ex.prev_marks.get_ydata()) == pytest.approx(list(h_prev), abs=1e-12)
     assert list(ex.vlines[1].get_xdata()) == [t, t]
-    assert ex.bar_title.get_text() == f"h_t at step t = {t}"
+    assert ex.bar_title.get_text() == f"$h_t$ at step t = {t}"
 
     text = ex.readout_text
     assert f"Step t = {t} of {T_STEPS}; input x_{t} = {xs[t - 1]:+.3f}" in text

@@ -67,10 +67,11 @@ class BPTTExplorer(Explorer):
             ax.spines[side].set_visible(False)
         ax.tick_params(left=False, labelleft=False, bottom=False, labelsize=9, pad=1)
         self._set_chain_ticks(self.T)
-        style_axes(ax, "Unrolled RNN. On an arrow: ||dh_t/dh_(t-1)||. A box's dark fill: ||dL/dh_t|| "
+        style_axes(ax, r"Unrolled RNN. On an arrow: $\|\partial h_t/\partial h_{t-1}\|$. A box's dark fill: "
+                   r"$\|\partial L/\partial h_t\|$ "
                    "(full box = the largest)", "", "")
         ax.grid(False)
-        ax.set_xlabel("the hidden state at each step, h_0 .. h_T (the loss follows one of them)", fontsize=8)
+        ax.set_xlabel("the hidden state at each step, $h_0$ .. $h_T$ (the loss follows one of them)", fontsize=8)
         ax.title.set_fontsize(10)
         # Plain rectangles and two lines for all the arrows: cheaper to draw than fancy patches.
         self.boxes, self.gauges, self.arrow_texts = [], [], []
@@ -110,7 +111,8 @@ class BPTTExplorer(Explorer):
         ax.set_xlim(0.4, T_MAX + 0.6)
         ax.set_ylim(0.0, 1.05)
         ax.set_xticks(steps)
-        style_axes(ax, "Each step's share of dL/dW_hh", "time step t", "||dz_t h_(t-1)ᵀ|| / total")
+        style_axes(ax, r"Each step's share of $\partial L/\partial W_{hh}$", "time step t",
+                   r"$\|\partial z_t\, h_{t-1}^\top\|$ / total")
 
     def _build_trunc(self, ax):
         ks = np.arange(1, T_MAX + 1)
@@ -121,7 +123,7 @@ class BPTTExplorer(Explorer):
         ax.set_xlim(0.4, T_MAX + 0.6)
         ax.set_ylim(-0.08, 1.2)       # the diamond at an error of 0 is not cut in half
         ax.set_xticks(ks)
-        style_axes(ax, "Truncated BPTT: error vs k", "steps kept k", "relative error of dL/dW_hh")
+        style_axes(ax, "Truncated BPTT: error vs k", "steps kept k", r"relative error of $\partial L/\partial W_{hh}$")
         ax.legend(loc="upper right", fontsize=8)
 
     # --- controls --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from lstm_core.activations import tanh
 from lstm_core.cell import cell_state_update
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from .kit import Explorer, float_slider
+from .kit import Explorer, float_slider, wrap_row
 
 
 
@@ -78,8 +78,8 @@ class CellStateExplorer(Explorer):
         f0, i0, g0, c0 = self.f, self.i, self.g, self.c_prev
         self.f_slider = float_slider("forget gate f", f0, 0.0, 1.0)
         self.i_slider = float_slider("input gate i", i0, 0.0, 1.0)
-        self.g_slider = float_slider("candidate C~", g0, -1.0, 1.0)
-        self.c_slider = float_slider("old memory c_{t-1}", c0, *self.C_RANGE, step=0.05)
+        self.g_slider = float_slider(r"candidate $\tilde C$", g0, -1.0, 1.0)
+        self.c_slider = float_slider("old memory $c_{t-1}$", c0, *self.C_RANGE, step=0.05)
         self.sliders = [self.f_slider, self.i_slider, self.g_slider, self.c_slider]
         self.controls = list(self.sliders)
 
@@ -88,28 +88,28 @@ class CellStateExplorer(Explorer):
         ax.axhline(0.0, color="black", linewidth=0.8)
         w = 0.6
         self.old_bar = ax.bar([0], [c0], width=w, color=cs["color"], alpha=0.55, hatch=cs["hatch"],
-                              edgecolor="black", label="old memory c_{t-1}")[0]
+                              edgecolor="black", label="old memory $c_{t-1}$")[0]
         self.cand_bar = ax.bar([1], [g0], width=w, color=gs["color"], alpha=0.55, hatch=gs["hatch"],
-                               edgecolor="black", label="candidate C~")[0]
+                               edgecolor="black", label=r"candidate $\tilde C$")[0]
         self.kept_bar = ax.bar([2 - w / 4], [0.0], width=w / 2, color=fs["color"], alpha=0.55, hatch=fs["hatch"],
-                               edgecolor="black", label="kept part f·c_{t-1}")[0]
+                               edgecolor="black", label=r"kept part $f \cdot c_{t-1}$")[0]
         self.written_bar = ax.bar([2 + w / 4], [0.0], width=w / 2, color=is_["color"], alpha=0.55, hatch=is_["hatch"],
-                                  edgecolor="black", label="written part i·C~")[0]
+                                  edgecolor="black", label=r"written part $i \cdot \tilde C$")[0]
         self.c_line, = ax.plot([2 - 0.4, 2 + 0.4], [0, 0], color="black", linewidth=2.5,
-                               marker="D", markevery=[1], markersize=7, label="new memory c_t")
+                               marker="D", markevery=[1], markersize=7, label="new memory $c_t$")
         self.c_text = ax.text(2 + 0.47, 0, "", va="center", ha="left", fontsize=9,
                               bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         lim = self.C_RANGE[1] + 1.2
         ax.set_xlim(-0.5, 4.75)
         ax.set_ylim(-lim, lim)
-        ax.set_xticks([0, 1, 2], ["old memory\nc_{t-1}", "candidate\nC~", "new memory\nc_t"])
-        style_axes(ax, "c_t = f·c_{t-1} + i·C~", "", "value")
+        ax.set_xticks([0, 1, 2], ["old memory\n$c_{t-1}$", "candidate\n" r"$\tilde C$", "new memory\n$c_t$"])
+        style_axes(ax, r"$c_t = f \cdot c_{t-1} + i \cdot \tilde C$", "", "value")
         ax.grid(False, axis="x")
         patch = lambda st: {"facecolor": st["color"], "hatch": st["hatch"]}  # noqa: E731
-        _key(ax, [(patch(cs), "old memory c_{t-1}"), (patch(gs), "candidate C~"),
-                  (patch(fs), "kept part f·c_{t-1}"), (patch(is_), "written part i·C~"),
+        _key(ax, [(patch(cs), "old memory $c_{t-1}$"), (patch(gs), r"candidate $\tilde C$"),
+                  (patch(fs), r"kept part $f \cdot c_{t-1}$"), (patch(is_), r"written part $i \cdot \tilde C$"),
                   ({"color": "black", "linewidth": 2.5, "marker": "D", "markevery": [1], "markersize": 6},
-                   "new memory c_t")], x0=0.715, y0=0.70)
+                   "new memory $c_t$")], x0=0.715, y0=0.70)
 
         self.gate_bars = ax_g.bar([0, 1], [f0, i0], width=0.6, color=[fs["color"], is_["color"]], alpha=0.55,
                                   edgecolor="black")
@@ -124,7 +124,7 @@ class CellStateExplorer(Explorer):
         self.ax, self.ax_g = ax, ax_g
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox(self.sliders[:2]), widgets.HBox(self.sliders[2:]), self.preset_row])
+        return widgets.VBox([wrap_row(*self.sliders[:2]), wrap_row(*self.sliders[2:]), self.preset_row])
 
     def values(self):
         """(f, i, g, c_prev, kept, written, c) from the sliders, c from lstm_core."""
@@ -141,7 +141,7 @@ class CellStateExplorer(Explorer):
         self.written_bar.set_height(written)
         self.c_line.set_ydata([c, c])
         self.c_text.set_position((2.47, c))
-        self.c_text.set_text(f"c_t = {_num(c)}")
+        self.c_text.set_text(f"$c_t$ = {_num(c)}")
         for bar, text, v in zip(self.gate_bars, self.gate_texts, (f, i)):
             bar.set_height(v)
             text.set_position((text.get_position()[0], v + 0.02))
@@ -222,9 +222,9 @@ class SentenceMemoryExplorer(Explorer):
         ax.set_xticks(x, [f"'{t}'" for t in TOKENS])
         ax.set_xlim(-0.5, T - 0.5)
         ax.set_ylim(-1.15, 1.15)
-        style_axes(ax, "Memory c_t after each token (+ means Bob, - means Dan)", "token read at step t", "value")
-        _key(ax, [(dict(st["c"], markevery=[1]), "memory c_t"), (dict(st["f"], markevery=[1]), "forget gate f_t"),
-                  (dict(st["i"], markevery=[1]), "input gate i_t")], x0=0.02, y0=0.27, dy=0.09)
+        style_axes(ax, "Memory $c_t$ after each token (+ means Bob, - means Dan)", "token read at step t", "value")
+        _key(ax, [(dict(st["c"], markevery=[1]), "memory $c_t$"), (dict(st["f"], markevery=[1]), "forget gate $f_t$"),
+                  (dict(st["i"], markevery=[1]), "input gate $i_t$")], x0=0.02, y0=0.27, dy=0.09)
         self.ax = ax
 
     def values(self):

@@ -24,9 +24,14 @@ Y_STEPS = (2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 ERR_STEPS = (0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0)
 
 
-def axis_top(highest, steps):
-    """The first of ``steps`` that leaves 5% of room above ``highest`` (the last one at most)."""
-    return next((top for top in steps if top >= 1.05 * highest), steps[-1])
+def axis_top(highest, steps, current=None):
+    """The first of ``steps`` that leaves 5% of room above ``highest`` (the last one at most), or
+    the ``current`` top while ``highest`` still fits under it and fills a quarter of it: the limits
+    then change on few slider moves, and each change re-renders the drawn frame (about 60 ms)."""
+    need = next((top for top in steps if top >= 1.05 * highest), steps[-1])
+    if current is not None and need <= current and 4 * highest >= current:
+        return current
+    return need
 
 
 class ForecastExplorer(Explorer):
@@ -64,7 +69,7 @@ class ForecastExplorer(Explorer):
 
     def build(self):
         self.r0 = float_slider("R0 (people one case infects)", 2.6, 1.5, 4.0, step=0.05)
-        self.days = float_slider("days infectious (1 / gamma)", 7.0, 4.0, 12.0, step=0.5, readout_format=".1f")
+        self.days = float_slider(r"days infectious ($1/\gamma$)", 7.0, 4.0, 12.0, step=0.5, readout_format=".1f")
         self.start = int_slider("forecast from day", 30, self.window, E.DAYS + 1 - self.horizon)
         self.controls = [self.r0, self.days, self.start]
 
@@ -133,8 +138,11 @@ class ForecastExplorer(Explorer):
         self.err_lstm.set_ydata(e_lstm * pct)
         self.err_naive.set_ydata(e_naive * pct)
         shown = np.concatenate([obs, lstm, naive]) * pct
-        self.ax.set_ylim(0, axis_top(float(np.nanmax(shown)), Y_STEPS))
-        self.ax_e.set_ylim(0, axis_top(float(max(e_lstm.max(), e_naive.max())) * pct, ERR_STEPS))
+        for ax, highest, steps in ((self.ax, float(np.nanmax(shown)), Y_STEPS),
+                                   (self.ax_e, float(max(e_lstm.max(), e_naive.max())) * pct, ERR_STEPS)):
+            top = axis_top(highest, steps, ax.get_ylim()[1])
+            if top != ax.get_ylim()[1]:      # (setting equal limits would still mark the axes stale)
+                ax.set_ylim(0, top)
 
         r0, d = float(self.r0.value), float(self.days.value)
         peak_day = int(np.argmax(curve.I))

@@ -13,7 +13,7 @@ import numpy as np
 from lstm_core.activations import sigmoid
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders
+from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders, wrap_row
 
 # The worked example of sources 000/003: x_t = [1, 2, 3], h_{t-1} = [4, 5, 6] and
 SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6],
@@ -53,13 +53,11 @@ class ForgetGateExplorer(Explorer):
             "bias +5: keep": {**start, "shift": 5.0},
             "bias -5: forget": {**start, "shift": -5.0},
         }
-        self.shift = float_slider("forget bias b_f (added to every unit)", self.shift, -10.0, 10.0, step=0.1,
-                                  width="470px")
-        self.scale = float_slider("weight scale s (W_f = s × source W_f)", self.scale, -1.0, 1.0, step=0.01,
-                                  width="470px")
-        self.x = vector_sliders("x_t", self.x, -6.0, 6.0)
-        self.h = vector_sliders("h_{t-1}", self.h, -6.0, 6.0)
-        self.b = vector_sliders("b_f", self.b_f, -10.0, 10.0)
+        self.shift = float_slider("forget bias $b_f$ (added to every unit)", self.shift, -10.0, 10.0, step=0.1)
+        self.scale = float_slider(r"weight scale $s$ ($W_f = s \times$ source $W_f$)", self.scale, -1.0, 1.0, step=0.01)
+        self.x = vector_sliders("$x_t$", self.x, -6.0, 6.0)
+        self.h = vector_sliders("$h_{t-1}$", self.h, -6.0, 6.0)
+        self.b = vector_sliders("$b_f$", self.b_f, -10.0, 10.0)
         self.controls = [self.shift, self.scale, *self.x, *self.h, *self.b]
 
         self.fig, (ax_f, ax_c) = new_figure(8.0, 3.2, ncols=2)
@@ -87,8 +85,8 @@ class ForgetGateExplorer(Explorer):
         self.ax_f, self.ax_c = ax_f, ax_c
 
     def control_box(self):
-        row = widgets.HBox
-        return widgets.VBox([row([self.shift, self.scale]), row(self.x), row(self.h), row(self.b), self.preset_row])
+        return widgets.VBox([wrap_row(self.shift, self.scale), wrap_row(*self.x), wrap_row(*self.h), wrap_row(*self.b),
+                             self.preset_row])
 
     def compute(self):
         """(W_f, b_f, z, f, 1 - f, f * c_prev) for the sliders' values, from lstm_core."""

@@ -18,8 +18,8 @@ from .kit import Explorer, float_slider, int_slider
 
 SERIES = {   # name: (label, colour, line style, marker)
     "path": ("LSTM, cell path only (product of f)", OKABE_ITO["blue"], "--", "s"),
-    "full": ("LSTM, full |dL/dc_t|", OKABE_ITO["purple"], "-", "o"),
-    "rnn": ("RNN, |dL/dh_t|", OKABE_ITO["vermillion"], ":", "^"),
+    "full": (r"LSTM, full $|\partial L/\partial c_t|$", OKABE_ITO["purple"], "-", "o"),
+    "rnn": (r"RNN, $|\partial L/\partial h_t|$", OKABE_ITO["vermillion"], ":", "^"),
 }
 
 
@@ -55,7 +55,7 @@ class HighwayExplorer(Explorer):
         _checks.choice("loss", self.loss, LOSSES)
 
     def build(self):
-        self.bias_slider = float_slider("forget bias b_f", self.forget_bias, -4.0, 6.0, step=0.1,
+        self.bias_slider = float_slider("forget bias $b_f$", self.forget_bias, -4.0, 6.0, step=0.1,
                                         readout_format=".1f")
         self.length_slider = int_slider("sequence length T", self.T, 5, T_MAX)
         self.scale_slider = float_slider("recurrent weight scale s", self.scale, 0.0, 2.0, step=0.05)
@@ -84,10 +84,10 @@ class HighwayExplorer(Explorer):
         ax_m.set_yticks(np.arange(1, HIDDEN + 1))
         ax_m.set_xlim(-0.5, T_MAX + 0.5)
         ax_m.set_ylim(0.5, HIDDEN + 0.5)
-        style_axes(ax_m, "LSTM |dL/dc_t| per unit", "steps back from the end, k = T - t", "hidden unit")
+        style_axes(ax_m, r"LSTM $|\partial L/\partial c_t|$ per unit", "steps back from the end, k = T - t", "hidden unit")
         ax_m.grid(False)
         bar = self.fig.colorbar(self.image, ax=ax_m, extend="both")
-        bar.set_label("|dL/dc_t| (log scale; grey: before t = 0)", fontsize=8)
+        bar.set_label(r"$|\partial L/\partial c_t|$ (log scale; grey: before $t = 0$)", fontsize=8)
         bar.ax.set_title("colour", fontsize=8)
         self.colorbar = bar
         self.ax_l, self.ax_m = ax_l, ax_m

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from lstm_core.cell import cell_state_update, gate_value
 from ..plotting import GATE_STYLE, new_figure, style_axes
-from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders
+from .kit import Explorer, LabelledBars, float_slider, fmt, unit_axis, values_of, vector_sliders, wrap_row
 
 UNITS = 3
 # The worked input of sources 000/003 (the forget gate's too): x_t = [1, 2, 3], h_{t-1} = [4, 5, 6].
@@ -56,14 +56,14 @@ class InputGateExplorer(Explorer):
             "gate open: write all": {**start, "b_i": 8.0, **candidate},
         }
         w = "470px"
-        self.b_i = float_slider("input bias b_i (every unit)", self.b_i, -10.0, 10.0, step=0.1, width=w)
-        self.scale_i = float_slider("input weight scale s_i (W_i = s_i × source W_i)", self.scale_i, -1.0, 1.0,
+        self.b_i = float_slider("input bias $b_i$ (every unit)", self.b_i, -10.0, 10.0, step=0.1, width=w)
+        self.scale_i = float_slider(r"input weight scale $s_i$ ($W_i = s_i \times$ source)", self.scale_i, -1.0, 1.0,
                                     step=0.01, width=w)
-        self.b_c = float_slider("candidate bias b_C (every unit)", self.b_c, -5.0, 5.0, step=0.1, width=w)
-        self.scale_c = float_slider("candidate weight scale s_C (W_C = s_C × our W_C)", self.scale_c, -3.0, 3.0,
+        self.b_c = float_slider("candidate bias $b_C$ (every unit)", self.b_c, -5.0, 5.0, step=0.1, width=w)
+        self.scale_c = float_slider(r"candidate scale $s_C$ ($W_C = s_C \times$ ours)", self.scale_c, -3.0, 3.0,
                                     step=0.05, width=w)
-        self.x = vector_sliders("x_t", self.x, -6.0, 6.0)
-        self.h = vector_sliders("h_{t-1}", self.h, -6.0, 6.0)
+        self.x = vector_sliders("$x_t$", self.x, -6.0, 6.0)
+        self.h = vector_sliders("$h_{t-1}$", self.h, -6.0, 6.0)
         self.controls = [self.b_i, self.scale_i, self.b_c, self.scale_c, *self.x, *self.h]
 
         self.fig, (ax_g, ax_w) = new_figure(8.0, 3.2, ncols=2)
@@ -86,9 +86,8 @@ class InputGateExplorer(Explorer):
         self.ax_g, self.ax_w = ax_g, ax_w
 
     def control_box(self):
-        row = widgets.HBox
-        return widgets.VBox([row([self.b_i, self.scale_i]), row([self.b_c, self.scale_c]), row(self.x),
-                             row(self.h), self.preset_row])
+        return widgets.VBox([wrap_row(self.b_i, self.scale_i), wrap_row(self.b_c, self.scale_c), wrap_row(*self.x),
+                             wrap_row(*self.h), self.preset_row])
 
     def compute(self):
         """(z_i, i, z_C, C~, i * C~) for the sliders' values, from lstm_core."""

@@ -64,7 +64,7 @@ __all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_o
 # that (a narrow output area wraps the boxes holding sliders instead: ``wrap_row``).
 TRACK_PX = 150          # the shortest track that a mouse drags comfortably
 SLIDER_EXTRA_PX = 8 + 12 + 72 + 4
-LABEL_PX_PER_CHAR = 7.5 # 13 px interface fonts average 6-7 px a character: a little to spare
+LABEL_PX_PER_CHAR = 8.0 # 13 px interface fonts average 6-7.5 px a character: a little to spare
 
 
 def label_px(description: str) -> int:

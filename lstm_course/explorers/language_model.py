@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from ..demos import language_model as tx
 from ..plotting import OKABE_ITO, new_figure, style_axes
-from .kit import Explorer, float_slider, int_slider
+from .kit import Explorer, float_slider, int_slider, wrap_row
 
 
 def plot_small_runs(runs, unigram, shipped, window=20):
@@ -110,8 +110,8 @@ class SamplingExplorer(Explorer):
         self.ax = ax
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox([self.prompt, self.temperature]),
-                             widgets.HBox([self.seed, self.resample]), self.output])
+        return widgets.VBox([wrap_row(self.prompt, self.temperature),
+                             wrap_row(self.seed, self.resample), self.output])
 
     def _usable_prompt(self):
         raw = str(self.prompt.value)
@@ -273,7 +273,7 @@ class CellViewer(Explorer):
         self.ax = ax
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox([self.unit, self.quantity]), self.preset_row, self.key, self.html])
+        return widgets.VBox([wrap_row(self.unit, self.quantity), self.preset_row, self.key, self.html])
 
     def update(self):
         k, q = int(self.unit.value), QUANTITIES[self.quantity.value]

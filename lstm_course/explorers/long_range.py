@@ -169,9 +169,9 @@ class LongRangeExplorer(Explorer):
         ax_g.legend(loc="lower right", fontsize=8)
         style_axes(ax_g, "LSTM gates (mean over units)", "step t", "gate value")
         self.img_c = self._heatmap(ax_c, H_l, T, "RdBu", C_LIMIT, f"c (clipped at ±{C_LIMIT:g})", "c")
-        style_axes(ax_c, "LSTM cell state c_t", "step t", "unit")
+        style_axes(ax_c, "LSTM cell state $c_t$", "step t", "unit")
         self.img_h = self._heatmap(ax_h, H_r, T, "PuOr", 1.0, "h", "h")
-        style_axes(ax_h, "RNN hidden state h_t", "step t", "unit")
+        style_axes(ax_h, "RNN hidden state $h_t$", "step t", "unit")
         self.ax_g, self.ax_c, self.ax_h = ax_g, ax_c, ax_h
 
     def _heatmap(self, ax, H, T, cmap, limit, label, short):
@@ -185,7 +185,7 @@ class LongRangeExplorer(Explorer):
         ax.set_facecolor("#F2F2F2")      # steps past the end of a shorter sequence: light grey
         cbar = self.fig.colorbar(img, ax=ax, label=label, extend="both" if short == "c" else "neither",
                                  fraction=0.08, pad=0.03)
-        # no title over the bar: it ran into the panel's title, and the bar's label already names it
+        cbar.ax.set_title(short, fontsize=9)
         keep_in_frame(cbar.solids, *getattr(cbar, "_extend_patches", []))   # a colour bar never changes
         return img
 

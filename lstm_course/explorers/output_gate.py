@@ -21,7 +21,7 @@ from lstm_core import activations as act
 from lstm_core.cell import hidden_state
 from lstm_core.output import project, softmax
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from .kit import Explorer, float_slider
+from .kit import Explorer, float_slider, wrap_row
 
 H = 3
 W_HY = 3.0 * np.eye(H)                 # unit k votes for class k
@@ -64,10 +64,10 @@ class OutputGateExplorer(Explorer):
     }
 
     def build(self):
-        self.c_sliders = [float_slider(f"cell state c[{k + 1}]", float(self.c[k]), *C_RANGE, step=0.05,
-                                       width="300px") for k in range(H)]
-        self.z_sliders = [float_slider(f"gate input z_o[{k + 1}]", float(self.z_o[k]), *Z_RANGE, step=0.05,
-                                       width="300px") for k in range(H)]
+        self.c_sliders = [float_slider(f"cell state c[{k + 1}]", float(self.c[k]), *C_RANGE, step=0.05)
+                           for k in range(H)]
+        self.z_sliders = [float_slider(f"gate input $z_o$[{k + 1}]", float(self.z_o[k]), *Z_RANGE, step=0.05)
+                           for k in range(H)]
         self.controls = [*self.c_sliders, *self.z_sliders]
 
         self.fig, (ax_h, ax_p) = new_figure(8.8, 3.6, ncols=2, gridspec_kw={"width_ratios": [1.5, 1]})
@@ -99,7 +99,7 @@ class OutputGateExplorer(Explorer):
         self.ax_h, self.ax_p = ax_h, ax_p
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox([widgets.VBox(self.c_sliders), widgets.VBox(self.z_sliders)]),
+        return widgets.VBox([wrap_row(widgets.VBox(self.c_sliders), widgets.VBox(self.z_sliders)),
                              self.preset_row])
 
     def compute(self):

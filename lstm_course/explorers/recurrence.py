@@ -88,7 +88,7 @@ class UnrollExplorer(Explorer):
         ax_x.set_xlim(0.4, T + 0.6)
         ax_x.set_xticks(steps)
         ax_x.tick_params(labelbottom=False)
-        style_axes(ax_x, "Input sequence x_t", "", "x_t")
+        style_axes(ax_x, "Input sequence $x_t$", "", "$x_t$")
 
         self.h_lines, self.h_dots = [], []
         for k in range(H):
@@ -103,7 +103,7 @@ class UnrollExplorer(Explorer):
         ax_h.set_ylim(-1.1, 1.1)
         ax_h.set_xlim(0.4, T + 0.6)
         ax_h.set_xticks(steps)
-        style_axes(ax_h, "Hidden state h_1 .. h_T (rnn_forward)", "time step t", "h_t (each unit)")
+        style_axes(ax_h, "Hidden state $h_1$ .. $h_T$ (rnn_forward)", "time step t", "$h_t$ (each unit)")
         self.vlines = [ax.axvline(self.t, color="black", linewidth=1.0, alpha=0.5) for ax in (ax_x, ax_h)]
 
         units = np.arange(1, H + 1)
@@ -112,11 +112,11 @@ class UnrollExplorer(Explorer):
         for bar, (_, _, hatch) in zip(self.h_bars, UNIT_STYLES):
             bar.set_hatch(hatch)
         self.prev_marks, = ax_b.plot(units, np.zeros(H), linestyle="none", marker="_", markersize=22,
-                                     markeredgewidth=2.5, color="black", label="h_(t-1) (bar chart)")
+                                     markeredgewidth=2.5, color="black", label="$h_{t-1}$ (bar chart)")
         ax_b.axhline(0, color="black", linewidth=0.6)
         ax_b.set_ylim(-1.1, 1.1)
         ax_b.set_xticks(units, [f"unit {k}" for k in units], fontsize=8)
-        style_axes(ax_b, "h_t at step t", "hidden unit", "value")
+        style_axes(ax_b, "$h_t$ at step t", "hidden unit", "value")
         self.bar_title = ax_b.title
         self.fig.legend(handles=[*self.h_lines, self.prev_marks], loc="outside lower center", ncols=H + 1,
                         fontsize=8, handlelength=3)
@@ -153,7 +153,7 @@ class UnrollExplorer(Explorer):
         self.prev_marks.set_ydata(h_prev)
         for v in self.vlines:
             v.set_xdata([t, t])
-        self.bar_title.set_text(f"h_t at step t = {t}")
+        self.bar_title.set_text(f"$h_t$ at step t = {t}")
 
         norm = float(np.linalg.norm(h_t))
         carried = float(np.linalg.norm(h_t - h_free[t - 1]))

@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from lstm_core.counting import GATES_PER_CELL, count_params
 from lstm_core.params import KERAS_GATE_ORDER, TORCH_GATE_ORDER, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
-from .kit import Explorer, int_slider
+from .kit import Explorer, int_slider, wrap_row
 
 TEACH_ORDER = ("f", "i", "g", "o")
 LAYOUTS = (
@@ -137,8 +137,8 @@ class LayoutExplorer(Explorer):
                     gp = p.gate(g)
                     (hx, dx), (hh, wh) = gp.W_x.shape, gp.W_h.shape
                     blocks += [(g, 0.0, y, dx, hx, "x"), (g, dx + hgap, y, wh, hh, "h")]
-                    arrays += [(f"W_x {gp.W_x.shape}" if r == 0 else "", 0.0, y, dx, hx),
-                               (f"W_h {gp.W_h.shape}" if r == 0 else "", dx + hgap, y, wh, hh)]
+                    arrays += [(f"$W_x$ {gp.W_x.shape}" if r == 0 else "", 0.0, y, dx, hx),
+                               (f"$W_h$ {gp.W_h.shape}" if r == 0 else "", dx + hgap, y, wh, hh)]
                     bx = dx + wh + 2 * hgap
                 else:
                     W = p.concatenated(g, kind)
@@ -375,8 +375,8 @@ class ParamCountExplorer(Explorer):
         self.ax_all, self.ax_b = ax_all, ax_b
 
     def control_box(self):
-        return widgets.VBox([widgets.HBox([widgets.VBox([self.d_slider, self.h_slider]),
-                                           widgets.VBox([self.layers_slider, self.cell])]),
+        return widgets.VBox([wrap_row(widgets.VBox([self.d_slider, self.h_slider]),
+                                      widgets.VBox([self.layers_slider, self.cell])),
                              self.preset_row])
 
     @staticmethod

@@ -54,7 +54,7 @@ class GradientFlowExplorer(Explorer):
     }
 
     def build(self):
-        self.radius_slider = float_slider("spectral radius of W_hh", self.radius, 0.1, 3.0, step=0.05)
+        self.radius_slider = float_slider("spectral radius of $W_{hh}$", self.radius, 0.1, 3.0, step=0.05)
         self.length_slider = int_slider("sequence length T", self.T, 5, T_MAX)
         self.input_slider = float_slider("input scale", self.input_scale, 0.0, 3.0, step=0.05)
         self.controls = [self.radius_slider, self.length_slider, self.input_slider]
@@ -63,11 +63,11 @@ class GradientFlowExplorer(Explorer):
         ts = np.arange(1, T_MAX + 1)
         ones = np.ones(T_MAX)
         self.bound_line, = ax_g.plot(ts, ones, color=OKABE_ITO["vermillion"], linestyle=":", linewidth=1.6,
-                                     label="bound: product of ||W_hh|| max tanh'")
+                                     label=r"bound: product of $\|W_{hh}\| \max \tanh'$")
         self.radius_line, = ax_g.plot(ts, ones, color=OKABE_ITO["grey"], linestyle="--", linewidth=1.4,
-                                      label="radius^(T - t)")
+                                      label=r"radius$^{T - t}$")
         self.grad_line, = ax_g.plot(ts, ones, color=OKABE_ITO["blue"], linestyle="-", marker="o", markersize=3,
-                                    linewidth=1.8, label="||dL/dh_t||")
+                                    linewidth=1.8, label=r"$\|\partial L/\partial h_t\|$")
         marks = {"color": OKABE_ITO["blue"], "markersize": 7, "markeredgecolor": "white", "markeredgewidth": 0.6,
                  "linestyle": "none"}
         self.low_marks, = ax_g.plot([], [], "v", label="beyond the axis (drawn at its edge)", **marks)
@@ -77,7 +77,7 @@ class GradientFlowExplorer(Explorer):
         ax_g.set_xlim(0, T_MAX + 1)
         ax_g.set_yticks([1e-20, 1e-15, 1e-10, 1e-5, 1, 1e5, 1e10, 1e15, 1e20])
         ax_g.axhline(1.0, color="black", linewidth=0.6)
-        style_axes(ax_g, "Gradient size for a loss at step T", "step t", "||dL/dh_t|| (log scale)")
+        style_axes(ax_g, "Gradient size for a loss at step T", "step t", r"$\|\partial L/\partial h_t\|$ (log scale)")
 
         self.mean_line, = ax_s.plot(ts, ones, color=OKABE_ITO["orange"], linestyle="-", marker="s", markersize=3,
                                     linewidth=1.6, label="mean over units")
@@ -87,7 +87,7 @@ class GradientFlowExplorer(Explorer):
         ax_s.annotate("tanh' can never exceed 1", (2, 1.0), xytext=(0, 3), textcoords="offset points", fontsize=8)
         ax_s.set_ylim(-0.04, 1.12)                               # a marker at 0 is not cut in half
         ax_s.set_xlim(0, T_MAX + 1)
-        style_axes(ax_s, "How saturated is tanh?", "step t", "tanh'(z_t) = 1 - h_t^2")
+        style_axes(ax_s, "How saturated is tanh?", "step t", r"$\tanh'(z_t) = 1 - h_t^2$")
         # one legend under both panels: inside either, some slider setting puts data beneath it
         self.fig.legend(handles=[self.grad_line, self.radius_line, self.bound_line, self.low_marks, self.mean_line,
                                  self.max_line], loc="outside lower center", ncols=3, fontsize=8, handlelength=3)
@@ -147,7 +147,7 @@ class ClippingExplorer(Explorer):
 
     def build(self):
         (wl, wh), (bl, bh) = CLIFF_VIEW
-        self.clip_slider = float_slider("clip threshold max_norm", self.max_norm, 0.1, 5.0, step=0.1,
+        self.clip_slider = float_slider("clip threshold (max norm)", self.max_norm, 0.1, 5.0, step=0.1,
                                         readout_format=".1f")
         self.w_slider = float_slider("start w0", self.w0, 0.8, 2.2, step=0.05)
         self.b_slider = float_slider("start b0", self.b0, -0.6, 0.3, step=0.05)
@@ -158,7 +158,7 @@ class ClippingExplorer(Explorer):
                             cmap="cividis", vmin=0, vmax=2.6, interpolation="nearest")
         keep_in_frame(image)                                        # the surface never changes
         bar = self.fig.colorbar(image, ax=ax_p)
-        bar.set_label("colour: (h_T - y*)^2", fontsize=8)
+        bar.set_label(r"colour: $(h_T - y^*)^2$", fontsize=8)
         bar.ax.set_title("loss", fontsize=8)
         self.raw_path, = ax_p.plot([], [], color=OKABE_ITO["vermillion"], linestyle="--", marker="x", markersize=5,
                                    linewidth=1.4, label="no clipping")

@@ -29,7 +29,7 @@ from lstm_core.cell import lstm_step
 from lstm_core.params import LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.variants import CoupledParams, GRUParams, PeepholeParams, coupled_forward, gru_forward, peephole_forward
-from .kit import Explorer, float_slider, keep_in_frame
+from .kit import Explorer, float_slider, keep_in_frame, wrap_row
 
 # (w_x, w_h) of each LSTM gate; every bias is 0 except the forget gate's (the keep bias slider).
 WEIGHTS = {"f": (1.0, 0.5), "i": (1.5, -0.5), "o": (1.0, 1.0), "g": (2.0, 0.5)}
@@ -100,11 +100,10 @@ class VariantExplorer(Explorer):
 
     def build(self):
         self.cells = build_cells()
-        self.x_slider = float_slider("input x_t", START["x_slider"], *X_RANGE, step=0.05)
-        self.h_slider = float_slider("previous h_{t-1}", START["h_slider"], *H_RANGE, step=0.05)
-        self.c_slider = float_slider("previous c_{t-1}", START["c_slider"], *C_RANGE, step=0.05)
-        self.bias_slider = float_slider("keep bias (b_f, and b_z of the GRU)", START["bias_slider"], *BIAS_RANGE,
-                                        step=0.05, width="380px")
+        self.x_slider = float_slider("input $x_t$", START["x_slider"], *X_RANGE, step=0.05)
+        self.h_slider = float_slider("previous $h_{t-1}$", START["h_slider"], *H_RANGE, step=0.05)
+        self.c_slider = float_slider("previous $c_{t-1}$", START["c_slider"], *C_RANGE, step=0.05)
+        self.bias_slider = float_slider("keep bias ($b_f$; the GRU's $b_z$)", START["bias_slider"], *BIAS_RANGE, step=0.05)
         self.peep_slider = float_slider("peephole weight p", START["peep_slider"], *PEEP_RANGE, step=0.05)
         self.controls = [self.x_slider, self.h_slider, self.c_slider, self.bias_slider, self.peep_slider]
 
@@ -140,7 +139,7 @@ class VariantExplorer(Explorer):
             for ax in (ax_g, ax_s):
                 fixed.append(ax.axvline(k - 0.5, color=OKABE_ITO["grey"], linewidth=0.6, linestyle=":"))
         style_axes(ax_g, "Gates: keep share, write share, output / reset", "", "gate value (0 to 1)")
-        style_axes(ax_s, "Candidate, new cell state c_t, new h_t", "", "value")
+        style_axes(ax_s, "Candidate, new cell state $c_t$, new $h_t$", "", "value")
         ax_g.grid(False, axis="x")
         ax_s.grid(False, axis="x")
         self.c_prev_line = ax_s.axhline(START["c_slider"], color=GATE_STYLE["c"]["color"], linestyle=":",
@@ -153,7 +152,7 @@ class VariantExplorer(Explorer):
     def control_box(self):
         left = widgets.VBox([widgets.HTML("<b>Input and state</b>"), self.x_slider, self.h_slider, self.c_slider])
         right = widgets.VBox([widgets.HTML("<b>Cell settings</b>"), self.bias_slider, self.peep_slider])
-        return widgets.VBox([widgets.HBox([left, right]), self.preset_row])
+        return widgets.VBox([wrap_row(left, right), self.preset_row])
 
     # --- computing ------------------------------------------------------------------------------
     def compute(self):

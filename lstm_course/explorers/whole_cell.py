@@ -16,7 +16,7 @@ from lstm_core.cell import gate_value, lstm_step
 from lstm_core.params import GATE_NAMES, GATES, LSTMParams
 from ..plotting import GATE_STYLE, OKABE_ITO, new_figure, style_axes
 from lstm_core.sequence import lstm_forward
-from .kit import Explorer, float_slider, int_slider, keep_in_frame
+from .kit import Explorer, float_slider, int_slider, keep_in_frame, wrap_row
 
 INPUT_RANGE = (-4.0, 4.0)     # x_t, h_{t-1}, c_{t-1}
 WEIGHT_RANGE = (-5.0, 5.0)
@@ -96,16 +96,16 @@ class WholeCellExplorer(Explorer):
 
         start = PRESETS["hand example"]
         self.weights = {g: tuple(start[g]) for g in GATES}
-        self.x_slider = float_slider("input x_t", start["x"], *INPUT_RANGE, step=0.05)
-        self.h_slider = float_slider("previous output h_{t-1}", start["h_prev"], *INPUT_RANGE, step=0.05)
-        self.c_slider = float_slider("old memory c_{t-1}", start["c_prev"], *INPUT_RANGE, step=0.05)
+        self.x_slider = float_slider("input $x_t$", start["x"], *INPUT_RANGE, step=0.05)
+        self.h_slider = float_slider("previous output $h_{t-1}$", start["h_prev"], *INPUT_RANGE, step=0.05)
+        self.c_slider = float_slider("old memory $c_{t-1}$", start["c_prev"], *INPUT_RANGE, step=0.05)
         self.gate_dd = widgets.Dropdown(options=[(GATE_NAMES[g], g) for g in GATES], value="f",
                                         description="weights of", style={"description_width": "initial"})
         self._shown_gate = "f"
         wx, wh, b = self.weights["f"]
-        self.wx_slider = float_slider("weight on x_t (w_x)", wx, *WEIGHT_RANGE, step=0.05)
-        self.wh_slider = float_slider("weight on h_{t-1} (w_h)", wh, *WEIGHT_RANGE, step=0.05)
-        self.b_slider = float_slider("bias b", b, *BIAS_RANGE, step=0.05)
+        self.wx_slider = float_slider("weight $w_x$ on $x_t$", wx, *WEIGHT_RANGE, step=0.05)
+        self.wh_slider = float_slider("weight $w_h$ on $h_{t-1}$", wh, *WEIGHT_RANGE, step=0.05)
+        self.b_slider = float_slider("bias $b$", b, *BIAS_RANGE, step=0.05)
         self.seed = 0
         self.preset_name = "hand example"
         self.controls = [self.x_slider, self.h_slider, self.c_slider, self.gate_dd,
@@ -122,7 +122,7 @@ class WholeCellExplorer(Explorer):
         inputs = widgets.VBox([widgets.HTML("<b>Inputs</b>"), self.x_slider, self.h_slider, self.c_slider])
         weights = widgets.VBox([widgets.HTML("<b>Weights</b>"), self.gate_dd, self.wx_slider,
                                 self.wh_slider, self.b_slider])
-        return widgets.VBox([widgets.HBox([inputs, weights]), self.preset_row])
+        return widgets.VBox([wrap_row(inputs, weights), self.preset_row])
 
     # --- presets --------------------------------------------------------------------------------
     def apply_preset(self, name):
@@ -233,14 +233,14 @@ class SequenceExplorer(Explorer):
         self.trace = lstm_forward(self.params, self.xs)
         T, H = self.xs.shape[1], self.params.hidden_size
         self.T, self.H = T, H
-        self.t_slider = int_slider("time step t", 1, 1, T, width="420px")
+        self.t_slider = int_slider("time step t", 1, 1, T)
         self.play = widgets.Play(value=1, min=1, max=T, step=1, interval=700, description="play")
         widgets.jslink((self.play, "value"), (self.t_slider, "value"))
         self.controls = [self.t_slider]
 
         self.fig, (ax_l, ax_b) = new_figure(9.0, 4.1, ncols=2, gridspec_kw={"width_ratios": [1.35, 1]})
         ts = np.arange(1, T + 1)
-        ax_l.bar(ts, SEQ_INPUT, width=0.5, color=OKABE_ITO["grey"], alpha=0.45, label="input x_t")
+        ax_l.bar(ts, SEQ_INPUT, width=0.5, color=OKABE_ITO["grey"], alpha=0.45, label="input $x_t$")
         markers = ("o", "^")
         self.lines, self.dots = {}, {}
         for k in range(H):
@@ -250,13 +250,13 @@ class SequenceExplorer(Explorer):
                 self.lines[q, k], = ax_l.plot(ts, vals, color=st["color"], linestyle=st["linestyle"],
                                               marker=markers[k], markersize=5, linewidth=1.8,
                                               alpha=1.0 if k == 0 else 0.75,
-                                              label=f"{q}_t, unit {k + 1} ({'long' if k == 0 else 'short'} memory)")
+                                              label=f"${q}_t$, unit {k + 1} ({'long' if k == 0 else 'short'} memory)")
                 self.dots[q, k], = ax_l.plot([], [], marker=markers[k], markersize=11, color=st["color"],
                                              markeredgecolor="black", linestyle="none")
         self.t_line = ax_l.axvline(1, color="black", linewidth=1.0, alpha=0.5)
         ax_l.set_xticks(ts)
         ax_l.set_ylim(-1.6, 1.4)
-        style_axes(ax_l, "Memory c_t and output h_t over time", "time step t", "value")
+        style_axes(ax_l, "Memory $c_t$ and output $h_t$ over time", "time step t", "value")
         # under the panels: inside, the lines and the moving markers ran beneath it
         self.fig.legend(loc="outside lower center", fontsize=8, ncols=3)
 
@@ -287,7 +287,7 @@ class SequenceExplorer(Explorer):
         self.ax_l, self.ax_b = ax_l, ax_b
 
     def control_box(self):
-        return widgets.HBox([self.play, self.t_slider])
+        return wrap_row(self.play, self.t_slider)
 
     def values_at(self, t):
         """{name: (H,) array} of x, f, i, g, o, c, h at step t (1-based), from the lstm_forward trace."""

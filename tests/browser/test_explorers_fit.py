@@ -6,9 +6,9 @@ runs all cells, and for each explorer's output checks, in the page: no horizonta
 output area's and every widget's scrollWidth at most its clientWidth), every figure drawn and
 fully inside the output area and not clipped by a box around it, and every slider's track at
 least 150 px long. The same for each app page in Voila at 1024 px. Screenshots of three
-explorers at 1024 px go to test-output/browser/. Marked slow: on the 2-core machine under other
-load (load average about 13), 17 minutes for JupyterLab (12-15, which train, take 11 of them)
-and 3.5 for app mode.
+explorers at 1024 px go to test-output/browser/. Marked slow: 8.5 minutes for all 32 cases on
+the 2-core machine at load average 3-7 (notebook 12, which trains, 1.2 of them in each mode); 17
+minutes for JupyterLab alone at load 13.
 """
 
 from __future__ import annotations
@@ -63,22 +63,15 @@ def problems(page, cells, where, min_width=None):
     return found
 
 
-# still open where this test was written (the slider layout is h14b-layout's part of issue 14):
-# at 592 px, 04's rows of two sliders whose labels are long need 602-610 px (each slider's
-# min_width keeps its track at 150 px, so the row cannot shrink); 13's "seed" slider has a
-# 149 px track (the label's estimated width is a pixel short). Non-strict: they pass once fixed.
-KNOWN = {"04": "04's long slider labels need 602-610 px at 592 px",
-         "13": "13's seed slider track is 149 px"}
-
-
-def cases(known):
+def cases(known=None):
+    """The notebooks as test cases; ``known``: {number: reason} for problems still open (xfail)."""
+    known = known or {}
     return [pytest.param(nb, cells, id=nb.name[:2],
                          marks=[pytest.mark.xfail(reason=known[nb.name[:2]], strict=False)] if nb.name[:2] in known else [])
             for nb, cells in NOTEBOOKS]
 
 
-LAB_CASES = cases(KNOWN)
-APP_CASES = cases({"13": KNOWN["13"]})        # app pages are 994 px wide at 1024: 04's rows fit
+LAB_CASES = APP_CASES = cases()
 
 
 @pytest.mark.parametrize("nb,cells", LAB_CASES)

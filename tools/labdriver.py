@@ -17,6 +17,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -115,8 +116,16 @@ def lab_server(log_path: Path, env=None):
     port, token = course.free_port(18900), secrets.token_hex(16)
     cmd = course.lab_command(Path(sys.executable), port, browser=False)
     base = f"http://127.0.0.1:{port}"
-    with _server(cmd, f"{base}/api/status?token={token}", _env(token, env), log_path):
-        yield base, token
+    with tempfile.TemporaryDirectory() as private:
+        # settings and workspaces of its own: autosave off, or a Run All that takes over two
+        # minutes (notebook 12) writes its outputs into the committed notebook
+        settings = Path(private) / "settings" / "@jupyterlab" / "docmanager-extension"
+        settings.mkdir(parents=True)
+        (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
+        lab_env = dict(env or {}, JUPYTERLAB_SETTINGS_DIR=str(Path(private) / "settings"),
+                       JUPYTERLAB_WORKSPACES_DIR=str(Path(private) / "workspaces"))
+        with _server(cmd, f"{base}/api/status?token={token}", _env(token, lab_env), log_path):
+            yield base, token
 
 
 @contextlib.contextmanager
@@ -178,7 +187,8 @@ def open_in_lab(page, base, token, nb: Path, count: int, timeout=900):
 
 def open_in_app(page, base, token, nb: Path, count: int, timeout=900):
     """Open the app page (Voila) of notebook ``nb`` and wait for its ``count`` explorers."""
-    page.goto(f"{base}/voila/render/{nb.name}?token={token}")
+    # Voila runs the page's cells before the page has loaded (12 trains for a minute or more)
+    page.goto(f"{base}/voila/render/{nb.name}?token={token}", wait_until="commit", timeout=timeout * 1000)
     _wait_for_explorers(page, count, timeout)
     page.wait_for_timeout(500)
 

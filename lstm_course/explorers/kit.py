@@ -174,15 +174,25 @@ def fmt(values, spec=".3f") -> str:
 
 # --- the explorer -----------------------------------------------------------------------------
 
+_FULL_WIDTH = "calc(100% - 2 * var(--jp-widgets-margin, 2px))"     # the area less the widget's own margins
+
+
 def _wrapping(box):
-    """``box`` with every row in it (an HBox) allowed to wrap onto a new line when the output area
-    is narrower than the row (a 1024 px screen with JupyterLab's file browser open leaves 592 px),
-    instead of running off the right edge. Returns ``box``."""
+    """``box`` fitted to narrow output areas (a 1024 px screen with JupyterLab's file browser open
+    leaves 592 px) instead of running off the right edge: every row in it (an HBox) may wrap onto
+    a new line, a part given a width in px may shrink to the area (not a slider: its min_width
+    keeps the track long), and a button is as wide as its label (ipywidgets' default 148 px
+    cuts "resample (next seed)"). Returns ``box``."""
     todo = [box]
     while todo:
         b = todo.pop()
-        if isinstance(b, widgets.HBox) and not b.layout.flex_flow:
-            b.layout.flex_flow = "row wrap"
+        layout = b.layout
+        if isinstance(b, widgets.HBox) and not layout.flex_flow:
+            layout.flex_flow = "row wrap"
+        if isinstance(b, widgets.Button) and not layout.width:
+            layout.width = "auto"
+        if str(layout.width or "").endswith("px") and layout.max_width in (None, "", "100%"):
+            layout.max_width = _FULL_WIDTH
         if isinstance(b, widgets.Box):
             todo += list(b.children)
     return box

@@ -55,6 +55,9 @@ DEFAULT_OUT = ROOT / "build" / "site"
 NOTEBOOK_LINK = re.compile(r'(href=")(?:\.\./notebooks/)?(\d\d-[a-z0-9]+(?:-[a-z0-9]+)*)\.ipynb(#[^"]*)?(")')
 DOCS_LINK = re.compile(r'(href=")(?:\.\./docs/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[^"]*)?(")')
 DOCS = ("teachers-guide", "glossary")        # docs/NAME.md -> NAME.html beside the notebooks' pages
+# docs that stay off the site (the answer key is for teachers, and the site is for students): a
+# link to one becomes its text and where to find the file in the course folder
+OFF_SITE_LINK = re.compile(r'<a href="(?:\.\./docs/)?(answer-key)\.md(?:#[^"]*)?">(.*?)</a>')
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 BANNER = ("Static copy: the sliders need a running kernel. Run this notebook in JupyterLab "
           "(<code>python3 tools/course.py lab</code>) to move them.")
@@ -143,6 +146,7 @@ def _finish_html(body: str) -> str:
     """Links to NN-name.ipynb become NN-name.html (navigation, contents, prose), and links to
     docs/NAME.md (the glossary, the teacher's guide) become NAME.html."""
     body = NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}", body)
+    body = OFF_SITE_LINK.sub(lambda m: f"{m.group(2)} (<code>docs/{m.group(1)}.md</code> in the course folder)", body)
     return DOCS_LINK.sub(lambda m: (f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}"
                                     if m.group(2) in DOCS else m.group(0)), body)
 

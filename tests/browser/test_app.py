@@ -228,7 +228,7 @@ def test_a_closed_page_stops_its_kernel(app, chromium):
     for page in opened:                                  # both kernels start at once
         page.goto(f"{base}/voila/render/{PAGE}.ipynb", wait_until="commit")
     for page in opened:
-        page.locator(".jupyter-matplotlib canvas").first.wait_for(timeout=120_000)
+        page.locator("img.lstm-figure, .jupyter-matplotlib canvas").first.wait_for(timeout=120_000)
     kernels = set(kernel_pids(pid)) - before
     assert len(kernels) == 2, f"two pages should have two kernels, found {kernels}"
 

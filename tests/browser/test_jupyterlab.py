@@ -137,13 +137,18 @@ def test_forget_bias_slider_moves_the_forget_gate(lab, chromium):
 
 # every ipympl figure on the page: its size on screen and how many sampled pixels are not white
 # (the picture arrived and was painted)
-FIGURES_JS = """() => Array.from(document.querySelectorAll('.jupyter-matplotlib-canvas-div')).map(div => {
-  const r = div.getBoundingClientRect();
+FIGURES_JS = """() => Array.from(document.querySelectorAll('.jupyter-matplotlib-canvas-div, img.lstm-figure')).map(el => {
+  // a figure is the kit's picture (an <img>, kernel-drawn) or ipympl's canvas (LSTM_COURSE_FIGURE=canvas)
+  const r = el.getBoundingClientRect();
   let ink = 0;
-  for (const c of div.querySelectorAll('canvas')) {
-    if (!c.width || !c.height) continue;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    for (let i = 0; i < d.length; i += 4 * 53) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) ink++;
+  if (el.tagName === 'IMG') {
+    ink = (el.complete && el.naturalWidth > 0) ? el.naturalWidth : 0;   // a broken image has no natural size
+  } else {
+    for (const c of el.querySelectorAll('canvas')) {
+      if (!c.width || !c.height) continue;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4 * 53) if (d[i + 3] > 0 && (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200)) ink++;
+    }
   }
   return {width: Math.round(r.width), height: Math.round(r.height), ink: ink};
 })"""

@@ -195,3 +195,20 @@ def test_loss_plot_draws_each_seed_as_a_running_mean(sweep):
             assert ln.get_ydata()[0] == pytest.approx(loss[0])
     assert any(np.allclose(ln.get_ydata(), np.log(4)) for ln in ax.get_lines() if len(ln.get_ydata()) == 2)
     assert "k = 6" in ax.get_title()
+
+
+def test_the_learners_training_curve_is_drawn_only_once_written(capsys):
+    """Notebook 12's curve of the learner's own loop (12-train-loop): a sentence while my_train is
+    a skeleton, the losses as given and the guessing line at ln 4 once it returns them."""
+    from lstm_course.explorers.long_range import show_training_curve
+
+    assert show_training_curve(None) is None
+    assert "not written yet" in capsys.readouterr().out
+    losses = [1.39, 0.9, 0.4, 0.06]
+    fig = show_training_curve(losses)
+    ax = fig.axes[0]
+    mine, guess = ax.lines
+    assert list(mine.get_ydata()) == losses and list(mine.get_xdata()) == [1, 2, 3, 4]
+    assert guess.get_ydata()[0] == pytest.approx(1.3862943611198906)    # ln 4, by hand
+    assert "1.390 at the first step, 0.060 at the last" in capsys.readouterr().out
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()

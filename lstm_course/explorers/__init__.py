@@ -28,7 +28,7 @@ from .highway import HighwayExplorer
 from .input_gate import InputGateExplorer
 from .shapes import LayoutExplorer, ParamCountExplorer
 from .layers import EmbeddingExplorer, MaskingExplorer, plot_accuracy, plot_dropout
-from .long_range import LongRangeExplorer, plot_accuracy_vs_k, plot_losses
+from .long_range import LongRangeExplorer, plot_accuracy_vs_k, plot_losses, show_training_curve
 from .output_gate import OutputGateExplorer
 from .recurrence import UnrollExplorer
 from .seq2seq import BeamExplorer, ScheduledSamplingExplorer, plot_curves, plot_position_errors
@@ -46,7 +46,7 @@ __all__ = [
     "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "EmbeddingExplorer", "MaskingExplorer",
     "plot_accuracy", "plot_dropout",
     "ForecastExplorer", "LongRangeExplorer", "VariantExplorer", "ScheduledSamplingExplorer", "BeamExplorer",
-    "plot_accuracy_vs_k", "plot_losses", "plot_runs", "plot_race", "plot_errors_by_horizon",
+    "plot_accuracy_vs_k", "plot_losses", "show_training_curve", "plot_runs", "plot_race", "plot_errors_by_horizon",
     "plot_curves", "plot_position_errors",
     "AttentionMapExplorer", "plot_length_sweep",
 ]

@@ -85,6 +85,26 @@ def plot_accuracy_vs_k(sweep, ax=None):
     return ax
 
 
+def show_training_curve(losses, n_classes=4):
+    """Draw the loss curve of the learner's own training loop (notebook 12's 12-train-loop), or say
+    that the loop is not written yet (``losses`` None). Returns the figure, or None."""
+    if losses is None:
+        print("my_train is not written yet: fill it in above to watch its loss fall.")
+        return None
+    from IPython.display import display
+
+    losses = np.asarray(losses, dtype=float).ravel()
+    fig, ax = new_figure(width=6.0, height=3.0)
+    ax.plot(np.arange(1, len(losses) + 1), losses, color=OKABE_ITO["blue"], label="your loop")
+    ax.axhline(np.log(n_classes), color=OKABE_ITO["vermillion"], linestyle="--", label=f"guessing: ln {n_classes}")
+    style_axes(ax, "Your training loop: the loss on one batch", "step", "cross-entropy")
+    ax.legend()
+    if len(losses):
+        print(f"loss: {losses[0]:.3f} at the first step, {losses[-1]:.3f} at the last")
+    display(fig.canvas)
+    return fig
+
+
 def plot_losses(sweep, k, ax=None, window=20):
     """Training loss (running mean over ``window`` steps) at gap k: one thin line per seed and model."""
     _check_sweep(sweep)

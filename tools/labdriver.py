@@ -134,7 +134,8 @@ def app_server(pages: Path, log_path: Path, env=None):
     port, token = course.free_port(18960), secrets.token_hex(16)
     cmd = course.app_command(Path(sys.executable), port, root=pages)
     base = f"http://127.0.0.1:{port}"
-    with _server(cmd, f"{base}/?token={token}", _env(token, env), log_path):
+    app_env = dict(course.app_env(token, pages), PYTHONPATH=str(ROOT), **(env or {}))   # the pages' template too
+    with _server(cmd, f"{base}/?token={token}", app_env, log_path):
         yield base, token
 
 

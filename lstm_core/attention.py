@@ -36,7 +36,7 @@ import numpy as np
 from . import _checks
 from .cell import lstm_step
 from .output import project, project_backward
-from .seq2seq import Seq2Seq, Seq2SeqOutput, check_digits, decoder_targets, teacher_forcing_ratio
+from .seq2seq import Seq2Seq, Seq2SeqOutput, check_digits
 from .sequence import lstm_backward, lstm_forward
 
 
@@ -312,13 +312,7 @@ class AttentionSeq2Seq(Seq2Seq):
 
         teacher_forcing and seed as in ``Seq2Seq.forward``: the probability of feeding the true
         previous token, and the draws that choose."""
-        src = check_digits("src", src, self.n_digits)
-        true_in, outputs = decoder_targets(targets, self.n_digits)
-        if true_in.shape[0] != src.shape[0]:
-            raise ValueError(f"targets must have one row per source: src has {src.shape[0]}, targets {true_in.shape[0]}")
-        r = teacher_forcing_ratio("teacher_forcing", teacher_forcing)
-        rng = _checks.seed("seed", seed)
-        enc = self.encode(src)
+        true_in, outputs, r, rng, enc = self._forward_inputs(src, targets, teacher_forcing, seed)
         B, T = true_in.shape
         fed_true = np.ones((B, T), bool)
         inputs = true_in

@@ -176,19 +176,24 @@ class Seq2Seq:
         src = check_digits("src", src, self.n_digits)
         return lstm_forward(self.encoder, self.one_hot(src))
 
-    def forward(self, src, targets, teacher_forcing=1.0, seed=0) -> Seq2SeqOutput:
-        """Encode src (B, L), then decode T = L + 1 steps towards targets (B, L).
-
-        teacher_forcing: the probability, per sequence and step, of feeding the true previous
-        token rather than the model's own guess (1: teacher forcing, 0: free running).
-        seed: the draws that make that choice (an int, a list of ints, or a Generator)."""
+    def _forward_inputs(self, src, targets, teacher_forcing, seed):
+        """forward's arguments checked, and the encoder run: (decoder inputs fed true (B, T),
+        outputs (B, T), ratio, Generator, encoder trace). Shared with AttentionSeq2Seq.forward."""
         src = check_digits("src", src, self.n_digits)
         true_in, outputs = decoder_targets(targets, self.n_digits)
         if true_in.shape[0] != src.shape[0]:
             raise ValueError(f"targets must have one row per source: src has {src.shape[0]}, targets {true_in.shape[0]}")
         r = teacher_forcing_ratio("teacher_forcing", teacher_forcing)
         rng = _checks.seed("seed", seed)
-        enc = self.encode(src)
+        return true_in, outputs, r, rng, self.encode(src)
+
+    def forward(self, src, targets, teacher_forcing=1.0, seed=0) -> Seq2SeqOutput:
+        """Encode src (B, L), then decode T = L + 1 steps towards targets (B, L).
+
+        teacher_forcing: the probability, per sequence and step, of feeding the true previous
+        token rather than the model's own guess (1: teacher forcing, 0: free running).
+        seed: the draws that make that choice (an int, a list of ints, or a Generator)."""
+        true_in, outputs, r, rng, enc = self._forward_inputs(src, targets, teacher_forcing, seed)
         B, T = true_in.shape
         h0, c0 = enc.h_last, enc.c_last
         fed_true = np.ones((B, T), bool)

@@ -266,14 +266,15 @@ def lab(args) -> int:
         return 0
 
 
-def build_app_pages(out_dir: Path = APP_DIR) -> list:
-    """Write the app pages (one per notebook with explorers) with app/build_apps.py."""
+def build_app_pages(out_dir: Path = APP_DIR, nb_dir: Path | None = None) -> list:
+    """Write the app pages (one per notebook with explorers) with app/build_apps.py; ``nb_dir``:
+    the notebooks' folder (the course's notebooks/ by default)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_apps", ROOT / "app" / "build_apps.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.build(out_dir)
+    return mod.build(out_dir) if nb_dir is None else mod.build(out_dir, nb_dir)
 
 
 def app_command(py: Path, port: int, root: Path = APP_DIR, *, browser: bool = False, extra=()) -> list:

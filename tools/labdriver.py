@@ -70,6 +70,74 @@ def notebooks_with_explorers(only=()) -> list:
     return out
 
 
+def _imports_of(setup_code: str, names: set) -> list:
+    """The import statements of ``setup_code`` (as written) that bind any of ``names``."""
+    import ast
+
+    tree = parse_code(setup_code)
+    out = []
+    for node in (tree.body if tree else []):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and \
+                {(a.asname or a.name).split(".")[0] for a in node.names} & names:
+            out.append(ast.get_source_segment(setup_code, node))
+    return out
+
+
+def standalone_call(call: str) -> str:
+    """The explorer call ``call`` with only its literal arguments: ``BeamExplorer(lm, length=6)``
+    gives ``BeamExplorer(length=6)`` (every explorer's options default to shipped data or a quick
+    demo); a call whose arguments are all literals is kept as written."""
+    import ast
+
+    node = ast.parse(call, mode="eval").body
+
+    def literal(arg):
+        try:
+            ast.literal_eval(arg)
+            return True
+        except ValueError:
+            return False
+
+    args = [a for a in node.args if literal(a)]
+    keywords = [k for k in node.keywords if k.arg is not None and literal(k.value)]
+    if len(args) == len(node.args) and len(keywords) == len(node.keywords):
+        return call
+    return ast.unparse(ast.Call(func=node.func, args=args, keywords=keywords))
+
+
+def every_explorer_notebook(notebooks=None) -> tuple:
+    """One notebook that shows every explorer of the course: a first cell with ``%matplotlib
+    widget`` and each notebook's own import lines for its explorers, then, per explorer, a heading
+    naming the notebook and the call, and the call itself (``standalone_call``: only its literal
+    arguments). Returns (the notebook as JSON, [(notebook number, the call as the notebook
+    writes it)] in page order). ``notebooks``: notebooks_with_explorers() by default."""
+    from notebooks import KERNELSPEC, source
+
+    notebook_explorers = notebooks if notebooks is not None else notebooks_with_explorers()
+    imports, cells, explorers = [], [], []
+    for nb, calls in notebook_explorers:
+        code = [c for c in json.loads(Path(nb).read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+        for _, call in calls:
+            name = call.split("(")[0].strip()
+            found = _imports_of(source(code[0]), {name})
+            if not found:
+                raise ValueError(f"{nb.name}: the first code cell does not import {name}")
+            imports += [line for line in found if line not in imports]
+            explorers.append((nb.name[:2], call))
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": f"## {nb.name[:2]}: `{call}`"})
+            cells.append({"cell_type": "code", "metadata": {}, "source": standalone_call(call),
+                          "outputs": [], "execution_count": None})
+    first = {"cell_type": "code", "metadata": {}, "source": "\n".join(["%matplotlib widget", *imports]),
+             "outputs": [], "execution_count": None}
+    page = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Every explorer of the course"},
+                      first, *cells],
+            "metadata": {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+    for k, cell in enumerate(page["cells"]):
+        cell["id"] = f"fit-{k}"
+    return page, explorers
+
+
 def _status(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
@@ -152,9 +220,13 @@ def chromium():
             browser.close()
 
 
-def _wait_for_explorers(page, count, timeout):
-    """Wait until ``count`` explorers show a drawn figure (or have none) and no cell is running."""
+def _wait_for_explorers(page, count, timeout, idle_limit=None):
+    """Wait until ``count`` explorers show a drawn figure (or have none) and no cell is running.
+    ``idle_limit`` (JupyterLab): seconds with no cell running and too few explorers after which
+    the run has stopped short (an error in a cell ends Run All); the error raised quotes the
+    page's tracebacks."""
     deadline = time.time() + timeout
+    idle_since = None
     while time.time() < deadline:
         ready = page.evaluate(
             """([sel]) => {
@@ -169,6 +241,16 @@ def _wait_for_explorers(page, count, timeout):
             }""", [EXPLORER])
         if ready[0] >= count and ready[1] >= count and not ready[2]:
             return
+        if idle_limit is not None and not ready[2]:
+            idle_since = idle_since or time.time()
+            if time.time() - idle_since > idle_limit:
+                errors = page.evaluate("""() => [...document.querySelectorAll(
+                    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                    .map(e => e.textContent.trim().slice(-400))""")
+                raise RuntimeError(f"the run stopped with {ready[0]} of {count} explorers shown; "
+                                   f"errors on the page: {errors or 'none'}")
+        else:
+            idle_since = None
         page.wait_for_timeout(250)
     raise TimeoutError(f"{count} explorers did not appear within {timeout} s (seen: {ready})")
 
@@ -182,7 +264,7 @@ def open_in_lab(page, base, token, nb: Path, count: int, timeout=900):
     page.click("div.lm-MenuBar-itemLabel:text('Run')")
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
     page.wait_for_timeout(1000)
-    _wait_for_explorers(page, count, timeout)
+    _wait_for_explorers(page, count, timeout, idle_limit=20)
     page.wait_for_timeout(500)
 
 

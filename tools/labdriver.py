@@ -178,20 +178,36 @@ def _env(token, extra):
 
 
 @contextlib.contextmanager
-def lab_server(log_path: Path, env=None):
-    """JupyterLab as `course.py lab` starts it (``env``: more environment variables for it and its
-    kernels); yields (base URL, token)."""
-    port, token = course.free_port(18900), secrets.token_hex(16)
-    cmd = course.lab_command(Path(sys.executable), port, browser=False)
-    base = f"http://127.0.0.1:{port}"
+def private_lab_settings():
+    """Environment variables that give a test's JupyterLab settings and workspaces of its own, in
+    a temporary folder: autosave off (or a Run All that takes over two minutes, as notebook 12's
+    does, writes its outputs into the committed notebook) and none of the user's settings."""
     with tempfile.TemporaryDirectory() as private:
-        # settings and workspaces of its own: autosave off, or a Run All that takes over two
-        # minutes (notebook 12) writes its outputs into the committed notebook
         settings = Path(private) / "settings" / "@jupyterlab" / "docmanager-extension"
         settings.mkdir(parents=True)
         (settings / "plugin.jupyterlab-settings").write_text(json.dumps({"autosave": False}))
-        lab_env = dict(env or {}, JUPYTERLAB_SETTINGS_DIR=str(Path(private) / "settings"),
-                       JUPYTERLAB_WORKSPACES_DIR=str(Path(private) / "workspaces"))
+        yield {"JUPYTERLAB_SETTINGS_DIR": str(Path(private) / "settings"),
+               "JUPYTERLAB_WORKSPACES_DIR": str(Path(private) / "workspaces")}
+
+
+def autosave_setting(base: str, token: str):
+    """JupyterLab's autosave setting as the server at ``base`` gives it to the page: the user's
+    setting, else the schema's default (with the installation's overrides in it)."""
+    url = f"{base}/lab/api/settings/@jupyterlab/docmanager-extension:plugin?token={token}"
+    with urllib.request.urlopen(url, timeout=30) as r:
+        plugin = json.loads(r.read())
+    return plugin["settings"].get("autosave", plugin["schema"]["properties"]["autosave"]["default"])
+
+
+@contextlib.contextmanager
+def lab_server(log_path: Path, env=None):
+    """JupyterLab as `course.py lab` starts it, with private_lab_settings() (``env``: more
+    environment variables for it and its kernels); yields (base URL, token)."""
+    port, token = course.free_port(18900), secrets.token_hex(16)
+    cmd = course.lab_command(Path(sys.executable), port, browser=False)
+    base = f"http://127.0.0.1:{port}"
+    with private_lab_settings() as settings:
+        lab_env = dict(env or {}, **settings)
         with _server(cmd, f"{base}/api/status?token={token}", _env(token, lab_env), log_path):
             yield base, token
 

@@ -30,6 +30,11 @@ from browserkit import (OUT, ROOT, assert_listens_on_loopback_only, assert_token
 
 import lstm_core as L
 
+sys.path.insert(0, str(ROOT / "tools"))
+import labdriver  # noqa: E402
+
+sys.path.pop(0)
+
 pytestmark = pytest.mark.slow     # a server and a real browser
 
 # the source texts' forget-gate weights (shared/seeds/README.md)
@@ -38,11 +43,20 @@ SOURCE_W_F = np.array([[1, 2, 3, 4, 5, 6], [5, 6, 7, 8, 9, 10], [3, 4, 5, 6, 7, 
 
 @pytest.fixture(scope="module")
 def lab():
+    """JupyterLab as `course.py lab` starts it, with settings of its own (labdriver's): autosave
+    off, so a Run All here never writes outputs into a committed notebook."""
     port, token = course.free_port(18888), secrets.token_hex(16)
     cmd = course.lab_command(Path(sys.executable), port, browser=False)
-    with running_server(cmd, f"http://127.0.0.1:{port}/api/status?token={token}", "jupyterlab.log",
-                        env=server_env(token)) as proc:
+    with labdriver.private_lab_settings() as settings, \
+            running_server(cmd, f"http://127.0.0.1:{port}/api/status?token={token}", "jupyterlab.log",
+                           env=dict(server_env(token), **settings)) as proc:
         yield f"http://127.0.0.1:{port}", token, port, proc.pid
+
+
+def test_autosave_is_off_so_no_committed_notebook_is_written(lab):
+    """JupyterLab's default is autosave every 120 s: the page asks the server for its settings."""
+    base, token, _, _ = lab
+    assert labdriver.autosave_setting(base, token) is False
 
 
 def test_server_refuses_requests_without_the_token(lab):

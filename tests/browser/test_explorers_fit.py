@@ -20,7 +20,8 @@ Two walks:
 - On demand (LSTM_FIT_TEST=1 python3 tools/course.py test tests/browser/test_explorers_fit.py):
   each course notebook itself, Run All in JupyterLab and its app page in Voila, with the data
   the notebook computes (notebook 12's trained sweep, 17's trained model). 8-17 minutes on two
-  cores (notebook 12 trains for over a minute in each mode).
+  cores (notebook 12 trains for over a minute in each mode); on 2026-12-05 all 38 cases (19
+  notebooks) passed in 14 minutes at load average 2-7.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Starts JupyterLab or Voila the way tools/course.py does (127.0.0.1, a token in the environment, a
 free port), opens a notebook in JupyterLab and runs all its cells (or opens its app page), and
 finds each explorer on the page: the output of each explorer cell (a cell whose last line calls
-``SomethingExplorer(...)``, the rule app mode uses). Debian's Chromium through Playwright, never a
+``SomethingExplorer(...)``, the rule app mode uses); or writes one notebook that holds every
+explorer of the course (``every_explorer_notebook``). Debian's Chromium through Playwright, never a
 downloaded browser. Shared by ``benchmarks/bench_browser.py`` (key press to new figure pixels) and
 ``tests/browser/test_explorers_fit.py`` (nothing cut off at 1024 px and at 592 px).
 """
@@ -95,7 +96,7 @@ def standalone_call(call: str) -> str:
         try:
             ast.literal_eval(arg)
             return True
-        except ValueError:
+        except (ValueError, TypeError):      # a name, a call: what the notebook computed
             return False
 
     args = [a for a in node.args if literal(a)]

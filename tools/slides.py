@@ -12,9 +12,26 @@ uses, whether or not `apply` has been run):
 - the navigation cell (tag "nav"), the first code cell (``%matplotlib widget`` and imports: noise
   on a slide) and the code cells of the "## Check yourself" section (they hold placeholder
   answers for the learner to edit, so run here they only print "not yet") are left out ("skip");
+- a cell that would take the slide it continues past what fits (an estimate from its text, with
+  room for a picture where the cell ends by showing an explorer or a figure) starts a subslide
+  ("subslide"), reached with the down arrow;
 - every other cell continues the slide it follows ("-").
 
 It is a pure function of the cells' text, so `apply` is idempotent.
+
+What fits: reveal.js lays slides out at 960 x 700 px and scales the deck to the screen (1.02 at a
+1024 x 768 projector), so a slide taller than 700 px loses its bottom. `build` lays the executed
+notebook out again (``layout``), knowing its outputs: it cuts cells where a slide may end (a
+markdown cell between paragraphs, lists' items, quotes and formulas; code longer than a slide at
+blank lines; the outputs of a tall cell into subslides of their own, without the code again;
+printed text longer than a slide in slide-long parts; an explorer's readout after its picture)
+and starts a subslide wherever the next piece would fill the slide past BUDGET (600 px, below
+700 as the estimates are rough). tests/browser/test_slides_fit.py measures every slide of every
+deck in Chromium at 1024 x 768.
+
+Links: a link to a notebook (``NN-name.ipynb``) goes to its deck (``NN-name.slides.html``), and
+the glossary and the teacher's guide (``../docs/NAME.md``) to pages built beside the decks by the
+site's own code (tools/build_site.py: ``NAME.html``, with the glossary's anchors).
 
 `build` runs each notebook with tools/execute.py (from ``notebooks/``, a few at once), which turns
 every explorer into a still picture: its figure as a PNG and its readout, shown here with a line

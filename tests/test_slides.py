@@ -63,14 +63,83 @@ def test_the_rule_cell_by_cell():
         _md("## A section\n\ntext"),                               # a section: a slide
         _code("# NBVAL_CHECK_OUTPUT\nprint(1)"),                   # goes with its section
         _md("More text\n\n## A heading inside a cell"),            # does not start with ##: goes on
-        _code("ForgetGateExplorer()"),
-        _md("# Not the title\n\nA second level-1 heading"),        # only the first "# " cell
+        _code("ForgetGateExplorer()"),                             # its picture would overfill the slide
+        _md("# Not the title\n\nA second level-1 heading"),        # only the first "# " cell; no room left
         _md("## Summary\n\n- a point\n\n## Check yourself"),      # a slide; opens Check yourself
         _code("print(question('x'))\ncheck('x', 0)"),               # check-yourself code: skipped
         _code("check('y', 1)"),
         _md("", tags=["nav"]),                                      # navigation: skipped
     ]
-    assert slides.slide_types(cells) == ["slide", "skip", "slide", "-", "-", "-", "-", "slide", "skip", "skip", "skip"]
+    assert slides.slide_types(cells) == ["slide", "skip", "slide", "-", "-", "subslide", "subslide", "slide", "skip",
+                                         "skip", "skip"]
+
+
+def test_fill_starts_a_subslide_where_the_slide_would_overflow():
+    b = slides.BUDGET
+    assert slides.fill(["slide", "-", "-", "skip", "-", "slide", "-"], [b / 2, b / 3, b / 3, 9 * b, b / 2, 2 * b, 1]) == \
+        ["slide", "-", "subslide", "skip", "-", "slide", "subslide"]
+    assert slides.fill(["slide", "-"], [0, 3 * b]) == ["slide", "-"], "nothing before it: no empty slide"
+
+
+def test_markdown_blocks_cut_between_blocks_only():
+    text = ("## Head\n\nA paragraph\nthat goes on.\n\n1. one\n2. two\n   still two\n\n"
+            "$$\na\n\nb\n$$\n\n```\nx\n\ny\n```\n> quote\n>\n> more\n\ntail\n")
+    blocks = slides.markdown_blocks(text)
+    assert "".join(blocks) == text
+    assert [b.split("\n", 1)[0] for b in blocks] == ["## Head", "A paragraph", "1. one", "2. two", "$$", "```",
+                                                     "tail"] or blocks[5].startswith("```")
+    assert any("a\n\nb" in b for b in blocks) and any("x\n\ny" in b for b in blocks), "no cut inside $$ or ```"
+
+
+def test_code_parts_cut_long_code_at_blank_lines():
+    code = "\n\n".join(f"x{k} = {k}\n" + "\n".join(f"y = {j}" for j in range(6)) for k in range(12)) + "\n"
+    parts = slides.code_parts(code)
+    assert "".join(parts) == code and len(parts) > 1
+    assert all(slides.code_height(p) <= slides.BUDGET for p in parts)
+    assert slides.code_parts("x = 1\n") == ["x = 1\n"]
+
+
+def _tall_notebook():
+    long_md = "## Long\n\n" + "\n\n".join(f"Paragraph {k}. " + "word " * 60 for k in range(12))
+    printed = "".join(f"line {k}\n" for k in range(60))
+    nb = nbformat.v4.new_notebook(cells=[
+        _md("# T"), _code("import x"), _md(long_md),
+        nbformat.v4.new_code_cell("print(the_printed_lines)",
+                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text=printed)]),
+        _md("", tags=["nav"])])
+    for k, cell in enumerate(nb.cells):
+        cell.id = f"c{k}"
+    return nb, long_md, printed
+
+
+def test_layout_cuts_what_is_taller_than_a_slide_and_loses_nothing():
+    nb, long_md, printed = _tall_notebook()
+    slides.layout(nb)
+    types = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    md = [c for c in nb.cells if c.cell_type == "markdown" and c.source.strip()]
+    assert "".join(c.source for c in md[1:]) == long_md and len(md) > 2, "the long cell is cut, nothing lost"
+    assert types.count("subslide") >= 3
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source == "print(the_printed_lines)"]
+    shown = "".join(o.text for c in code for o in c.outputs)
+    assert shown == printed and len(code) > 2, "printed text longer than a slide goes on in the next"
+    assert [slides.OUTPUT_ONLY in c.metadata.get("tags", []) for c in code] == [False] + [True] * (len(code) - 1)
+    assert len({c.id for c in nb.cells}) == len(nb.cells), "cell ids stay unique"
+    for cell, kind in zip(nb.cells, types):
+        if kind in ("slide", "subslide"):
+            assert slides.cell_height(cell) <= slides.BUDGET or cell.cell_type == "code"
+
+
+def test_the_deck_shows_each_part_once_and_links_to_pages_beside_it(tmp_path):
+    nb, _, printed = _tall_notebook()
+    nb.cells[2].source += "\n\nSee [a gate](../docs/glossary.md#gate), [notebook 3](03-the-forget-gate.ipynb#x)."
+    page = slides.write_slides(nb, "42-demo", tmp_path).read_text()
+    assert page.count("the_printed_lines") == 1, "the code once; its outputs' own subslides without it"
+    assert page.count("line 59") == 1 and page.count("line 0\n") == 1
+    assert 'href="glossary.html#gate"' in page and 'href="03-the-forget-gate.slides.html#x"' in page
+    assert "../docs/" not in page and ".ipynb" not in page
+    glossary = (tmp_path / "glossary.html").read_text()
+    assert 'id="forget-gate"' in glossary and (tmp_path / "teachers-guide.html").is_file()
+    assert "In&nbsp;[" not in page, "no prompts: they take a sixth of a slide's width"
 
 
 def test_check_yourself_in_its_own_cell_and_leading_blank_lines():

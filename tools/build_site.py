@@ -142,17 +142,19 @@ def _resources(name: str) -> dict:
     return {"metadata": {"name": name}, "site_css": css, "site_banner": BANNER, "offline_mathjax": mathjax}
 
 
-def _finish_html(body: str) -> str:
+def _finish_html(body: str, notebook_page: str = ".html") -> str:
     """Links to NN-name.ipynb become NN-name.html (navigation, contents, prose), and links to
-    docs/NAME.md (the glossary, the teacher's guide) become NAME.html."""
-    body = NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}", body)
+    docs/NAME.md (the glossary, the teacher's guide) become NAME.html. ``notebook_page`` is what
+    replaces a notebook's ``.ipynb`` (the slides, tools/slides.py, link ``NN-name.slides.html``)."""
+    body = NOTEBOOK_LINK.sub(lambda m: f"{m.group(1)}{m.group(2)}{notebook_page}{m.group(3) or ''}{m.group(4)}", body)
     body = OFF_SITE_LINK.sub(lambda m: f"{m.group(2)} (<code>docs/{m.group(1)}.md</code> in the course folder)", body)
     return DOCS_LINK.sub(lambda m: (f"{m.group(1)}{m.group(2)}.html{m.group(3) or ''}{m.group(4)}"
                                     if m.group(2) in DOCS else m.group(0)), body)
 
 
-def build_docs(out) -> list:
-    """Write the glossary and the teacher's guide (docs/*.md) as pages of the site."""
+def build_docs(out, notebook_page: str = ".html") -> list:
+    """Write the glossary and the teacher's guide (docs/*.md) as pages of the site (or beside the
+    slides, which link them: ``notebook_page`` as in _finish_html)."""
     import nbformat
 
     pages = []
@@ -167,7 +169,7 @@ def build_docs(out) -> list:
         resources["site_banner"] = ""
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
         page = Path(out) / f"{name}.html"
-        page.write_text(_finish_html(body), encoding="utf-8")
+        page.write_text(_finish_html(body, notebook_page), encoding="utf-8")
         pages.append(page)
     return pages
 

@@ -12,9 +12,26 @@ uses, whether or not `apply` has been run):
 - the navigation cell (tag "nav"), the first code cell (``%matplotlib widget`` and imports: noise
   on a slide) and the code cells of the "## Check yourself" section (they hold placeholder
   answers for the learner to edit, so run here they only print "not yet") are left out ("skip");
+- a cell that would take the slide it continues past what fits (an estimate from its text, with
+  room for a picture where the cell ends by showing an explorer or a figure) starts a subslide
+  ("subslide"), reached with the down arrow;
 - every other cell continues the slide it follows ("-").
 
 It is a pure function of the cells' text, so `apply` is idempotent.
+
+What fits: reveal.js lays slides out at 960 x 700 px and scales the deck to the screen (1.02 at a
+1024 x 768 projector), so a slide taller than 700 px loses its bottom. `build` lays the executed
+notebook out again (``layout``), knowing its outputs: it cuts cells where a slide may end (a
+markdown cell between paragraphs, lists' items, quotes and formulas; code longer than a slide at
+blank lines; the outputs of a tall cell into subslides of their own, without the code again;
+printed text longer than a slide in slide-long parts; an explorer's readout after its picture)
+and starts a subslide wherever the next piece would fill the slide past BUDGET (600 px, below
+700 as the estimates are rough). tests/browser/test_slides_fit.py measures every slide of every
+deck in Chromium at 1024 x 768.
+
+Links: a link to a notebook (``NN-name.ipynb``) goes to its deck (``NN-name.slides.html``), and
+the glossary and the teacher's guide (``../docs/NAME.md``) to pages built beside the decks by the
+site's own code (tools/build_site.py: ``NAME.html``, with the glossary's anchors).
 
 `build` runs each notebook with tools/execute.py (from ``notebooks/``, a few at once), which turns
 every explorer into a still picture: its figure as a PNG and its readout, shown here with a line
@@ -33,21 +50,27 @@ speaker view.
 from __future__ import annotations
 
 import argparse
+import base64
 import html
+import math
+import re
+import struct
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import assets  # noqa: E402  (reveal.js and MathJax from installed packages, for offline slides)
+import build_site  # noqa: E402  (the glossary's page, and the links rewritten as the site does)
 import execute  # noqa: E402  (the one way the site, the slides and the tests run a notebook)
-from notebooks import course_notebooks, source as _source  # noqa: E402  (one rule for both)
+from notebooks import course_notebooks, is_explorer_cell, source as _source  # noqa: E402  (one rule for both)
 
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 OUT_DIR = ROOT / "build" / "slides"
 TEMPLATES = ROOT / "site_assets" / "templates"     # slides/: the offline reveal.js page
-SLIDE, SKIP, CONTINUE = "slide", "skip", "-"
-SLIDE_TYPES = {SLIDE, "subslide", "fragment", SKIP, "notes", CONTINUE}
+SLIDE, SUBSLIDE, SKIP, CONTINUE = "slide", "subslide", "skip", "-"
+SLIDE_TYPES = {SLIDE, SUBSLIDE, "fragment", SKIP, "notes", CONTINUE}
+DECK = ".slides.html"      # a notebook's deck is NN-name.slides.html: links to NN-name.ipynb go there
 APP_HINT = "Live version: <code>python3 tools/course.py app</code>, page {name}"
 
 
@@ -61,7 +84,15 @@ def _tags(cell) -> list:
 
 
 def slide_types(cells) -> list[str]:
-    """The slide type the rule gives each cell (``cells``: a notebook's list of cells)."""
+    """The slide type the rule gives each cell (``cells``: a notebook's list of cells): the
+    sections' slides and the cells left out (section_types), and a subslide wherever a cell would
+    overfill the slide it follows, judged by its text alone (what code prints is not known before
+    it runs: tools/slides.py build lays the executed cells out again, see layout)."""
+    return fill(section_types(cells), [cell_height(c, outputs=False) for c in cells])
+
+
+def section_types(cells) -> list[str]:
+    """SLIDE for the title and each "## " cell, SKIP for the cells left out, CONTINUE for the rest."""
     types, section, seen_title, seen_code = [], "", False, False
     for cell in cells:
         text = _source(cell).lstrip("\n")
@@ -86,6 +117,149 @@ def slide_types(cells) -> list[str]:
             types.append(CONTINUE)
         seen_code = seen_code or kind == "code"
     return types
+
+
+def fill(types, heights) -> list[str]:
+    """``types`` with CONTINUE turned into SUBSLIDE where a piece of ``heights[k]`` px would take
+    the slide it continues past BUDGET (a piece taller than that gets a subslide of its own)."""
+    out, used = [], 0.0
+    for kind, h in zip(types, heights):
+        if kind == SKIP:
+            out.append(kind)
+            continue
+        if kind == CONTINUE and used > 0 and used + h > BUDGET:
+            kind = SUBSLIDE
+        used = h if kind in (SLIDE, SUBSLIDE) else used + h
+        out.append(kind)
+    return out
+
+
+# --- how tall a cell is on a slide -------------------------------------------------------------
+# reveal.js lays every slide out at 960 x 700 px (the template's width and height) and scales the
+# whole deck to the screen (by 1.02 at 1024 x 768): a slide taller than ROOM loses its bottom, and
+# it is the cells that make it tall. The estimates below are rough, from the decks as Chromium
+# shows them (tests/browser/test_slides_fit.py measures every slide of every deck), so a slide is
+# filled to BUDGET only.
+ROOM = 700
+BUDGET = 600
+TEXT_WIDTH = 900                  # px a cell's content has (the prompts are left out)
+PROSE = (27, 80)                  # px per line and characters per line: a paragraph
+ITEM = (33, 74)                   # a list item (the theme spaces them wider)
+CODE = (24, 76)                   # code
+PRINTED = (24, 70)                # printed text (its box is 90% wide)
+PICTURE = 430                     # px: a figure or an explorer's picture, before it is made
+READOUT = (17, 112)               # an explorer's readout (13 px monospace)
+QUOTE = 0.92                      # a "Careful!" box's share of the width (the template's CSS)
+LINK = re.compile(r"\]\([^)]*\)")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _lines(text: str, chars: int) -> int:
+    """Lines ``text`` takes when wrapped at ``chars`` characters (each of its lines at least one)."""
+    return sum(max(1, math.ceil(len(line) / chars)) for line in text.splitlines()) if text else 0
+
+
+def markdown_blocks(text: str) -> list[str]:
+    """``text`` cut where a slide may end: before a heading, a paragraph, a list item, a quote or
+    a displayed formula; never inside a fenced block or $$...$$. ''.join(blocks) == text."""
+    blocks, current, fence, math_open, blank = [], [], False, False, False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        starts = (not fence and not math_open and current and not line[:1].isspace()
+                  and stripped and (blank or re.match(r"(#{1,6} |\d+\. |[-*+] |\$\$)", line)))
+        if starts:
+            blocks.append("".join(current))
+            current = []
+        current.append(line)
+        if stripped.startswith("```"):
+            fence = not fence
+        elif not fence and stripped.count("$$") % 2:
+            math_open = not math_open
+        blank = not stripped
+    if current:
+        blocks.append("".join(current))
+    return blocks
+
+
+def block_height(block: str, width: float = 1.0) -> float:
+    """px a markdown block takes on a slide (see markdown_blocks), in ``width`` of a cell's width."""
+    text = TAG.sub("", LINK.sub("]", block)).strip("\n")
+    first = text.lstrip().split("\n", 1)[0]
+    if not text.strip():
+        return 0
+    if first.startswith("#"):
+        level = len(first) - len(first.lstrip("#"))
+        rest = text.split("\n", 1)[1] if "\n" in text else ""
+        return {1: 110, 2: 80}.get(level, 60) + (block_height(rest) if rest.strip() else 0)
+    if first.startswith("$$"):
+        rows = text.count("\\\\") + 1
+        return 40 + (40 * rows if "begin" in text else 50 * rows)
+    if first.startswith("|"):
+        rows = [line for line in text.splitlines() if line.startswith("|") and not re.match(r"\|[\s:|-]+\|\s*$", line)]
+        return 30 + 40 * sum(max(1, math.ceil(len(r) / 90)) for r in rows)
+    if first.startswith("```"):
+        return 30 + CODE[0] * _lines(text, CODE[1])
+    if first.startswith(">"):
+        inner = "".join(re.sub(r"^> ?", "", line) for line in text.splitlines(keepends=True))
+        return 30 + sum(block_height(b, width * QUOTE) for b in markdown_blocks(inner))
+    if re.match(r"\s*(\d+\.|[-*+]) ", first):
+        items = re.split(r"\n(?=\s*(?:\d+\.|[-*+]) )", text)
+        return 20 + sum(ITEM[0] * _lines(" ".join(i.split()), int(ITEM[1] * width)) for i in items)
+    return 20 + PROSE[0] * _lines(" ".join(text.split()), int(PROSE[1] * width))
+
+
+def code_height(code: str) -> float:
+    return 30 + CODE[0] * _lines(code.rstrip("\n"), CODE[1]) if code.strip() else 0
+
+
+def _png_size(b64: str) -> tuple[int, int]:
+    """(width, height) of a base64 PNG, from its header."""
+    head = base64.b64decode(b64[:44])
+    return struct.unpack(">II", head[16:24])
+
+
+def output_height(output) -> float:
+    """px one output takes on a slide (``output`` as a cell holds it, or as _slide_output made it)."""
+    data = output.get("data", {})
+    if output.get("output_type") == "stream":
+        return 10 + PRINTED[0] * _lines(output.get("text", "").rstrip("\n"), PRINTED[1])
+    shot = execute.snapshot(output)
+    png = shot.png if shot else data.get("image/png")
+    if png:
+        w, h = _png_size(png)
+        tall = 10 + h * min(1.0, TEXT_WIDTH / w)
+        return tall + (60 + READOUT[0] * _lines(shot.caption, READOUT[1]) if shot else 0)
+    if "text/html" in data and "lstm-readout" in str(data["text/html"]):
+        lines = html.unescape(TAG.sub("", data["text/html"].replace("<br>", "\n")))
+        return 10 + READOUT[0] * _lines(lines, READOUT[1])
+    if "text/html" in data:
+        text = data["text/html"]
+        text = text if isinstance(text, str) else "".join(text)
+        rows = len(re.findall(r"<tr\b|<br\b|<li\b|<p\b|<div\b", text))
+        return 20 + max(rows * 25, PROSE[0] * _lines(" ".join(TAG.sub(" ", text).split()), PROSE[1]))
+    if "text/plain" in data and "application/vnd.jupyter.widget-view+json" not in data:
+        text = data["text/plain"]
+        return 10 + PRINTED[0] * _lines(text if isinstance(text, str) else "".join(text), PRINTED[1])
+    return 0
+
+
+def _shows_picture(cell) -> bool:
+    """Does the code cell end by showing an explorer or a figure (``fig``, ``fig.canvas``, ``x.fig``)?"""
+    last = _source(cell).rstrip().rsplit("\n", 1)[-1]
+    return is_explorer_cell(cell) or bool(re.fullmatch(r"[\w.]*\bfig(ure)?(\.canvas)?", last.strip()))
+
+
+def cell_height(cell, outputs: bool = True) -> float:
+    """px the cell takes on a slide: its text, and its outputs (``outputs``) or, when False, a
+    picture if it ends by showing one (before a run, nothing else is known)."""
+    text = _source(cell)
+    if cell.get("cell_type") == "markdown":
+        return sum(block_height(b) for b in markdown_blocks(text))
+    if cell.get("cell_type") != "code":
+        return PROSE[0] * _lines(text, PROSE[1])
+    if outputs:
+        return code_height(text) + sum(output_height(o) for o in cell.get("outputs", []))
+    return code_height(text) + (PICTURE if _shows_picture(cell) else 0)
 
 
 def slide_type_of(cell):
@@ -119,6 +293,105 @@ def problems(path: Path) -> list[str]:
 
 # --- build ------------------------------------------------------------------------------------
 
+OUTPUT_ONLY = "slides-output-only"        # a tag layout gives a piece that shows a cell's outputs only
+
+
+def _pieces(cell) -> list:
+    """The cell cut where a slide may end, as [(a cell, its height)]: a markdown cell at its
+    blocks (a heading stays with what follows it); a code cell taller than BUDGET into its
+    code and each output (tagged OUTPUT_ONLY), printed text longer than a slide in slide-long parts."""
+    import copy
+
+    import nbformat
+
+    if cell.cell_type == "markdown":
+        blocks = []
+        for block in markdown_blocks(cell.source):
+            if blocks and re.fullmatch(r"#{1,6} [^\n]*\n*", blocks[-1]):
+                blocks[-1] += block                         # a heading goes with what follows it
+            else:
+                blocks.append(block)
+        out = []
+        for block in blocks:
+            piece = copy.deepcopy(cell)
+            piece.source = block
+            out.append((piece, sum(block_height(b) for b in markdown_blocks(block))))
+        return out
+    if cell.cell_type != "code" or cell_height(cell) <= BUDGET:
+        return [(cell, cell_height(cell))]
+    out = []
+    for part in code_parts(cell.source):
+        code = copy.deepcopy(cell)
+        code.source, code.outputs = part, []
+        out.append((code, code_height(part)))
+    room = int((BUDGET - 10) // PRINTED[0])                 # lines of printed text a slide holds
+    for output in cell.outputs:
+        parts = [output]
+        if output.get("output_type") == "stream" and output_height(output) > BUDGET:
+            lines, parts, chunk = output.text.splitlines(keepends=True), [], []
+            for line in lines:
+                if chunk and _lines("".join(chunk + [line]), PRINTED[1]) > room:
+                    parts.append(nbformat.v4.new_output("stream", name=output.name, text="".join(chunk)))
+                    chunk = []
+                chunk.append(line)
+            parts.append(nbformat.v4.new_output("stream", name=output.name, text="".join(chunk)))
+        shot = execute.snapshot(output)
+        if shot is not None and output_height(output) > BUDGET:        # the picture, then its readout
+            picture = copy.deepcopy(output)
+            picture.metadata[execute.SNAPSHOT]["caption"] = ""
+            readout = nbformat.v4.new_output("display_data", data={"text/html": readout_html(shot.caption)})
+            parts = [picture, readout]
+        for part in parts:
+            piece = copy.deepcopy(cell)
+            piece.outputs = [part]
+            piece.metadata["tags"] = [*_tags(cell), OUTPUT_ONLY]
+            out.append((piece, output_height(part)))
+    return out
+
+
+def code_parts(code: str) -> list[str]:
+    """``code`` as it is, or cut at blank lines into parts that fit a slide when it does not
+    (a part may still be taller, if it has no blank line to cut at). ''.join(parts) == code."""
+    if code_height(code) <= BUDGET:
+        return [code] if code.strip() else []
+    parts, current = [], ""
+    for para in re.split(r"(?<=\n\n)(?=\S)", code):
+        if current and code_height(current + para) > BUDGET:
+            parts.append(current)
+            current = ""
+        current += para
+    return parts + [current]
+
+
+def layout(nb) -> None:
+    """Lay the executed notebook ``nb`` out on slides that fit (changes ``nb``): the rule's slides
+    and skipped cells (section_types), then each cell cut into pieces (_pieces) and a subslide
+    wherever a piece would take its slide past BUDGET, by the heights of the outputs the run
+    made. Pieces of one cell that stay on one slide are joined again."""
+    kinds, pieces, heights, origin = [], [], [], []
+    for k, (cell, kind) in enumerate(zip(nb.cells, section_types(nb.cells))):
+        cut = [(cell, 0)] if kind == SKIP else _pieces(cell)
+        for j, (piece, h) in enumerate(cut):
+            if j and "id" in piece:
+                piece.id = f"{piece.id[:56]}-part{j}"     # ids stay unique
+            kinds.append(kind if j == 0 else CONTINUE)
+            pieces.append(piece)
+            heights.append(h)
+            origin.append(k)
+    cells, last = [], None
+    for piece, kind, k in zip(pieces, fill(kinds, heights), origin):
+        if kind == CONTINUE and last == k and piece.cell_type == cells[-1].cell_type:
+            if piece.cell_type == "code":
+                cells[-1].outputs += piece.outputs
+            if OUTPUT_ONLY not in _tags(piece):
+                cells[-1].source += piece.source
+            continue
+        piece.metadata.setdefault("slideshow", {})["slide_type"] = kind
+        cells.append(piece)
+        last = k
+    nb.cells = cells
+
+
 def _slide_output(output, name: str):
     """An output as a slide shows it: an explorer's picture (tools/execute.py) with its title, its
     readout and where to find the live version; a figure as an image with its alt text; a widget
@@ -130,10 +403,9 @@ def _slide_output(output, name: str):
         return None
     shot = execute.snapshot(output)
     if shot is not None:
-        readout = "<br>".join(html.escape(line) for line in shot.caption.splitlines())
         body = (f"<div class='lstm-snapshot'><b>{html.escape(shot.title)}</b><br>"
                 f"<img src='data:image/png;base64,{shot.png}' alt='{html.escape(shot.alt)}' style='max-width:100%'>"
-                f"<div style='font-family:monospace; font-size:13px'>{readout}</div>"
+                f"{readout_html(shot.caption)}"
                 f"<p style='font-size:70%'><em>{APP_HINT.format(name=html.escape(name))}</em></p></div>")
         return nbformat.v4.new_output("display_data", data={"text/html": body})
     alt = output.get("metadata", {}).get("image/png", {}).get("alt")
@@ -141,6 +413,13 @@ def _slide_output(output, name: str):
         body = f"<img src='data:image/png;base64,{data['image/png']}' alt='{html.escape(alt)}' style='max-width:100%'>"
         return nbformat.v4.new_output("display_data", data={"text/html": body})
     return output
+
+
+def readout_html(caption: str) -> str:
+    """An explorer's readout on a slide (its class is styled in the slides' template)."""
+    if not caption.strip():
+        return ""
+    return "<div class='lstm-readout'>" + "<br>".join(html.escape(line) for line in caption.splitlines()) + "</div>"
 
 
 def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "") -> Path:
@@ -152,21 +431,41 @@ def write_slides(nb, name: str, out_dir: Path, reveal_prefix: str = "") -> Path:
     from nbconvert import SlidesExporter
 
     nb = copy.deepcopy(nb)
-    apply_rule(nb)
+    layout(nb)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = [o for o in (_slide_output(o, name) for o in cell.outputs) if o is not None]
     nb.metadata.pop("widgets", None)
     out_dir.mkdir(parents=True, exist_ok=True)
-    exporter = SlidesExporter(template_name="slides", extra_template_basedirs=[str(TEMPLATES)],
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {OUTPUT_ONLY}
+    exporter = SlidesExporter(config=config, template_name="slides", extra_template_basedirs=[str(TEMPLATES)],
                               reveal_scroll=True, reveal_number="c/t", reveal_transition="none",
                               reveal_theme="white")   # the theme that asks Google Fonts for nothing
+    exporter.exclude_input_prompt = exporter.exclude_output_prompt = True   # "In [3]:" takes a sixth of the width
     exporter.reveal_url_prefix = reveal_prefix or assets.copy_reveal(out_dir)
     resources = {"metadata": {"name": name}, "offline_mathjax": assets.mathjax_html(assets.copy_mathjax(out_dir))}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     out = out_dir / f"{name}.slides.html"
-    out.write_text(body, encoding="utf-8")
+    out.write_text(build_site._finish_html(body, DECK), encoding="utf-8")
+    write_docs(out_dir)
     return out
+
+
+_docs_written = set()
+
+
+def write_docs(out_dir: Path) -> None:
+    """The glossary and the teacher's guide as pages beside the slides (once per folder and run),
+    made as the site makes them: the notebooks link glossary terms (``../docs/glossary.md#term``),
+    which _finish_html turns into ``glossary.html#term`` on the slides."""
+    key = Path(out_dir).resolve()
+    if key not in _docs_written:
+        build_site.build_docs(out_dir, DECK)
+        _docs_written.add(key)
 
 
 def build_one(path: Path, out_dir: Path, reveal_prefix: str = "", execute_it: bool = True) -> Path:

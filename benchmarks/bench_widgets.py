@@ -21,7 +21,8 @@ The bare redraw is of the figure as the explorer leaves it (with its cached fram
 --picture also times each move the way a live notebook (JupyterLab, Voila) answers it: the
 update, then the figure drawn and encoded as the PNG the browser shows (kit.FigureImage), with
 the renderer that remembers glyphs and layouts (explorers/_glyphs.py) and, as the reference in
-the same run, with matplotlib's plain Agg renderer.
+the same run, with matplotlib's plain Agg renderer for the picture (the cached frame, rendered
+again when the axes change, is drawn with the glyph cache in both).
 """
 
 from __future__ import annotations

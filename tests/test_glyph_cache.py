@@ -81,10 +81,10 @@ def test_the_second_draw_renders_no_glyph(monkeypatch):
     from lstm_course.explorers import WholeCellExplorer
 
     ex = WholeCellExplorer()
-    _, r = pixels(ex.fig, RendererAgg)
+    _, r = pixels(ex.fig, GlyphCachingRenderer)
     calls = []
     real = FT2Font._render_glyph
     monkeypatch.setattr(FT2Font, "_render_glyph", lambda self, *a, **k: calls.append(a) or real(self, *a, **k))
-    pixels(ex.fig, RendererAgg, r)
+    pixels(ex.fig, GlyphCachingRenderer, r)
     plt.close(ex.fig)
     assert not calls, f"{len(calls)} glyphs were rendered again"

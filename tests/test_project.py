@@ -61,7 +61,7 @@ def test_import_lstm_core_loads_only_numpy():
 # explorers and the two drawing modules matplotlib and ipywidgets.
 STDLIB = {"__future__", "dataclasses", "typing", "numbers", "math", "functools", "itertools", "collections",
           "re", "string", "unicodedata", "pathlib", "html", "contextlib", "json", "inspect", "traceback",
-          "warnings", "os", "io"}
+          "warnings", "os", "io", "struct", "zlib"}
 IMPORT_RULES = {
     "lstm_core": {"numpy"},
     "lstm_course/demos": {"numpy", "lstm_core"},

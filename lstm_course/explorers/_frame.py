@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.artist import Artist
-from matplotlib.backends.backend_agg import RendererAgg
+
+from ._glyphs import GlyphCachingRenderer
 
 
 _LAYER = "_lstm_core_frame_layer"   # attribute set by keep_in_frame: "under" or "over"
@@ -130,7 +131,8 @@ class FrameCache:
 
     def _render(self):
         width, height = self.fig.bbox.size
-        renderer = RendererAgg(int(round(width)), int(round(height)), self.fig.dpi)
+        # tick labels repeat from one render to the next: their glyphs come from memory
+        renderer = GlyphCachingRenderer(int(round(width)), int(round(height)), self.fig.dpi)
         self.fig.draw(renderer)
         return np.asarray(renderer.buffer_rgba()).copy()
 

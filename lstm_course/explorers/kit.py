@@ -38,19 +38,18 @@ from __future__ import annotations
 import contextlib
 import html
 import inspect
-import io
 import os
 import re
 
 import ipywidgets as widgets
-import matplotlib.image
 import numpy as np
 from IPython.display import display
-from matplotlib.backends.backend_agg import RendererAgg
 
 from ..formatting import show
 from ..plotting import freeze_layout
 from ._frame import FrameCache, keep_in_frame
+from ._glyphs import GlyphCachingRenderer
+from ._png import encode_png
 
 __all__ = ["Explorer", "float_slider", "int_slider", "vector_sliders", "values_of", "wrap_row", "LabelledBars",
            "unit_axis", "fmt", "keep_in_frame", "label_px", "subscripts_to_html", "TRACK_PX"]
@@ -216,9 +215,10 @@ class FigureImage:
     25-50 ms. Each redraw there is a round trip (the kernel asks the browser to ask for a draw),
     then a full Agg draw, a diff against the last frame and its PNG, and in the browser a decode
     plus a PNG re-encoding of the whole canvas (``toDataURL``) on every frame. Here a move is one
-    message: the Agg draw (with the cached frame, ``_frame.py``) and a fast PNG (zlib level 1),
-    which the browser decodes and shows. An ``<img>`` also scales with the output area (CSS
-    ``max-width: 100%``), where a canvas keeps its pixel width and is cut off."""
+    message: the Agg draw (with the cached frame, ``_frame.py``, and a renderer that remembers
+    glyphs, ``_glyphs.py``) and a fast PNG (``_png.py``), which the browser decodes and shows.
+    An ``<img>`` also scales with the output area (CSS ``max-width: 100%``), where a canvas
+    keeps its pixel width and is cut off."""
 
     def __init__(self, fig):
         self.fig = fig
@@ -233,14 +233,11 @@ class FigureImage:
         width, height = (int(round(v)) for v in fig.bbox.size)
         r = self._renderer
         if r is None or (r.width, r.height, r.dpi) != (width, height, fig.dpi):
-            r = self._renderer = RendererAgg(width, height, fig.dpi)
+            r = self._renderer = GlyphCachingRenderer(width, height, fig.dpi)
         else:
             r.clear()
         fig.draw(r)
-        buf = io.BytesIO()
-        matplotlib.image.imsave(buf, r.buffer_rgba(), format="png", metadata={"Software": None},
-                                pil_kwargs={"compress_level": 1})
-        return buf.getvalue()
+        return encode_png(r.buffer_rgba())
 
     def refresh(self):
         self.widget.value = self.png()

@@ -107,8 +107,24 @@ def test_the_step_slider_moves_the_described_row(ex, step):
     ex.digits_box.value = "31415926"
     ex.step_slider.value = step
     check_state(ex, "31415926", step)
-    if step > 9:
-        assert f"the slider's step {step} shows step 9" in ex.readout_text
+    assert ex.step_slider.value == min(step, 9), "8 digits and the end mark: 9 steps, no more"
+
+
+def test_the_step_slider_spans_the_strings_own_steps(ex):
+    """Every position of the slider moves the row: its end is the string's length + 1."""
+    ex.digits_box.value = "271828182845"
+    assert (ex.step_slider.min, ex.step_slider.max) == (1, 13)
+    ex.step_slider.value = 13
+    before = ex.row_box.get_data()[1].copy()
+    ex.digits_box.value = "42"                       # shorter: the step is pulled back to the end mark
+    assert ex.step_slider.max == 3 and ex.step_slider.value == 3
+    check_state(ex, "42", 3)
+    assert not np.array_equal(ex.row_box.get_data()[1], before)
+    seen = set()
+    for step in range(1, 4):
+        ex.step_slider.value = step
+        seen.add(tuple(ex.row_box.get_data()[1]))
+    assert len(seen) == 3
 
 
 def test_bad_characters_and_long_strings_are_explained(ex):

@@ -131,6 +131,7 @@ class AttentionMapExplorer(Explorer):
         digits, note, toks, w = self.compute()
         L = digits.size
         grid = np.ma.masked_all((ROWS, COLS))
+        self._fit_step_slider(L + 1)
         t_sel = int(self.step_slider.value)
         if L:
             grid[:L + 1, :L] = w
@@ -169,6 +170,14 @@ class AttentionMapExplorer(Explorer):
             f"(digit {digits[order[0]]}, weight {w[t, order[0]]:.2f})"
             + (f", then position {order[1] + 1} (weight {w[t, order[1]]:.2f})." if L > 1 else "."),
         ]
-        if t_sel > L + 1:
-            lines.append(f"(The string has only {L + 1} output steps; the slider's step {t_sel} shows step {row}.)")
         self.set_readout(lines)
+
+    def _fit_step_slider(self, steps):
+        """The step slider runs over the string's own output steps (its digits and the end mark),
+        so every position of it moves the described row; a shorter string pulls the step back."""
+        if self.step_slider.max != steps:
+            held, self._held = self._held, True          # the value it clamps is used below, not a new update
+            try:
+                self.step_slider.max = steps
+            finally:
+                self._held = held

@@ -189,6 +189,18 @@ def test_beam_explorer_refuses_what_is_not_a_model():
         BeamExplorer(model=S.Seq2Seq(3, 4), length=0)
 
 
+def test_the_demo_model_says_when_it_shortens_the_strings():
+    """Without a model the explorer trains one on 2-4 digits; a longer length is cut to 4 and the
+    readout says so (it was cut silently); a length it learnt is kept, with no note."""
+    long = BeamExplorer(length=6)
+    assert long.src.shape[1] == 4
+    assert "not the 6 asked for" in long.readout_text
+    short = BeamExplorer(length=3)
+    assert short.src.shape[1] == 3 and "asked for" not in short.readout_text
+    trained = BeamExplorer(model=long.model, length=6)       # a model passed in: the length is the caller's
+    assert trained.src.shape[1] == 6 and "asked for" not in trained.readout_text
+
+
 def test_figures_draw_every_seed(model):
     sw = E.ratio_sweep((1.0, 0.0), (0, 1), n_digits=3, hidden=4, lengths=(2, 3), steps=20, every=10, n_val=4,
                        n_test=4)

@@ -254,7 +254,8 @@ class BeamExplorer(Explorer):
     the answer beam search returns, the dashed one greedy decoding's (width 1).
 
     model: a trained ``Seq2Seq`` (None: a quick demo training, about a second)
-    length: digits in the test strings; n_strings: how many the slider offers."""
+    length: digits in the test strings (at most 4 with the demo model, which the readout says);
+    n_strings: how many the slider offers."""
 
     title = "Beam search: which partial outputs does each beam keep?"
     options = dict(model=None, length=5, n_strings=40)
@@ -265,10 +266,14 @@ class BeamExplorer(Explorer):
                    f"width {MAX_WIDTH}": f"keep the {MAX_WIDTH} best"}
 
     def check_options(self):
+        self.length_note = None
         if self.model is None:
             self.model = S.Seq2Seq(5, 16, seed=0)
             S.train(self.model, 150, lengths=(2, 4), batch_size=32, seed=0)
-            self.length = min(int(self.length), 4) if isinstance(self.length, int) else self.length
+            if isinstance(self.length, int) and self.length > 4:      # beyond what it learnt: say so
+                self.length_note = (f"(The quick demo model learnt strings of 2-4 digits, so these have 4, "
+                                    f"not the {self.length} asked for; pass a model trained on longer ones.)")
+                self.length = 4
         if not isinstance(self.model, S.Seq2Seq):
             raise TypeError(f"model must be a Seq2Seq; got {_checks.describe(self.model)}")
         self.length = _checks.positive_int("length", self.length)
@@ -361,6 +366,8 @@ class BeamExplorer(Explorer):
                  f"({'right' if best == want else 'wrong'})"]
         for t, kept in enumerate(res.steps, start=1):
             lines.append(f"step {t}: " + ";  ".join(f"{self.spell(bm.tokens)} {bm.score:.2f}" for bm in kept))
+        if self.length_note:
+            lines.append(self.length_note)
         self.set_readout(lines)
 
     def place_labels(self, k):

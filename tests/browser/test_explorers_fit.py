@@ -171,7 +171,7 @@ def test_every_explorer_fits_in_app_mode_at_1024_px(chromium, every_explorer, tm
     pages = tmp_path / "app"
     built = labdriver.course.build_app_pages(pages, nb_dir=path.parent)
     assert [p.name for p in built] == [EVERY]
-    with labdriver.app_server(pages, OUT / "fit-voila.log") as (base, token):
+    with labdriver.app_server(pages, OUT / "fit-all-voila.log") as (base, token):
         found = walk_in_app(chromium, base, token, built[0], explorers)
     assert not found, "\n".join(found)
 

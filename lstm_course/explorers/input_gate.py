@@ -57,7 +57,7 @@ class InputGateExplorer(Explorer):
         }
         w = "470px"
         self.b_i = float_slider("input bias $b_i$ (every unit)", self.b_i, -10.0, 10.0, step=0.1, width=w)
-        self.scale_i = float_slider(r"input weight scale $s_i$ ($W_i = s_i \times$ source)", self.scale_i, -1.0, 1.0,
+        self.scale_i = float_slider("input weight scale $s_i$ (× source $W_i$)", self.scale_i, -1.0, 1.0,
                                     step=0.01, width=w)
         self.b_c = float_slider("candidate bias $b_C$ (every unit)", self.b_c, -5.0, 5.0, step=0.1, width=w)
         self.scale_c = float_slider(r"candidate scale $s_C$ ($W_C = s_C \times$ ours)", self.scale_c, -3.0, 3.0,

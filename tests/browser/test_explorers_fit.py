@@ -13,7 +13,8 @@ Two walks:
   notebook's own import lines, each call with its literal arguments only, so
   ``BeamExplorer(lm, length=6)`` runs as ``BeamExplorer(length=6)`` on its own shipped or demo
   data). JupyterLab (started as `course.py lab` starts it) opens it once at 1024 x 768 and runs
-  all cells; every explorer is checked with the sidebar closed and open. Then the same notebook
+  all cells; every explorer is checked with the sidebar closed and open, and at 150% browser
+  zoom (683 x 512 CSS px, sidebar closed: the teacher's guide suggests that zoom). Then the same notebook
   as an app page (built by app/build_apps.py, as `course.py app` builds its pages) in Voila at
   1024 px. Screenshots of three explorers (03 forget gate, 07 whole cell, 14 epidemic) at 1024
   px go to test-output/browser/. About 1.5 minutes on the 2-core machine at low load.
@@ -48,6 +49,7 @@ on_demand = pytest.mark.skipif(os.environ.get("LSTM_FIT_TEST") != "1",
                                reason="the walk over each whole notebook runs on demand: set LSTM_FIT_TEST=1")
 
 VIEWPORT = {"width": 1024, "height": 768}
+ZOOM_150 = {"width": 683, "height": 512}     # the same screen at 150% browser zoom, in CSS px
 MIN_TRACK = 150                   # px: a slider shorter than this is hard to drag with a mouse
 SIDEBAR_OPEN_MAX = 600            # px: the output area with the file browser open (592 at 1024 px)
 NOTEBOOKS = labdriver.notebooks_with_explorers()
@@ -125,6 +127,12 @@ def walk_in_lab(chromium, base, token, nb, explorers, shots=False):
         labdriver.left_sidebar(page, True)
         page.wait_for_timeout(500)
         found += problems(page, explorers, "JupyterLab, sidebar open", max_width=SIDEBAR_OPEN_MAX)
+        # the teacher's guide suggests 150% zoom for a room: on a 1024 x 768 projector the page is
+        # then laid out in 683 x 512 CSS px (with the file browser hidden, as the guide says)
+        labdriver.left_sidebar(page, False)
+        page.set_viewport_size(ZOOM_150)
+        page.wait_for_timeout(500)
+        found += problems(page, explorers, "JupyterLab at 150% zoom, sidebar closed")
     finally:
         context.close()
         labdriver.shut_down_kernels(base, token)

@@ -48,9 +48,8 @@ def sliders(ex):
     return [c for c in ex.leaf_controls() if isinstance(c, (widgets.FloatSlider, widgets.IntSlider))]
 
 
-def bench(cls, updates, clock=time.perf_counter):
-    """Milliseconds per slider move, and per bare redraw."""
-    ex = cls()
+def time_moves(ex, updates, clock):
+    """Seconds per slider move: every slider of ``ex`` through ``updates`` values over its range."""
     times = []
     for s in sliders(ex):
         values = np.linspace(s.min, s.max, updates)
@@ -63,6 +62,13 @@ def bench(cls, updates, clock=time.perf_counter):
             t0 = clock()
             s.value = v
             times.append(clock() - t0)
+    return times
+
+
+def bench(cls, updates, clock=time.perf_counter):
+    """Milliseconds per slider move, and per bare redraw."""
+    ex = cls()
+    times = time_moves(ex, updates, clock)
     ref = []
     for _ in range(max(10, updates)):
         t0 = clock()
@@ -84,18 +90,7 @@ def bench_picture(cls, updates, clock=time.perf_counter, renderer=None):
     try:
         ex = cls()
         ex.widget
-        times = []
-        for s in sliders(ex):
-            values = np.linspace(s.min, s.max, updates)
-            if isinstance(s, widgets.IntSlider):
-                values = np.round(values).astype(int)
-            for v in values:
-                v = v.item()
-                if v == s.value:
-                    continue
-                t0 = clock()
-                s.value = v
-                times.append(clock() - t0)
+        times = time_moves(ex, updates, clock)
         plt.close(ex.fig)
     finally:
         kit._is_widget_canvas, kit.GlyphCachingRenderer = saved
